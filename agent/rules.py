@@ -1,0 +1,248 @@
+"""The rule layer: load the shared rule pack and match it against text.
+
+This is the algorithm of shared-rules/SPEC.md ("Matching algorithm"); the extension's fallback engine
+(extension/common/rule-engine.js) implements the same steps, and the shared vectors hold both to it.
+It imports nothing heavy so the vectors and the native host's tests stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from promptfence.agent import validators
+
+CONTEXT_BOOST = 0.3
+DEFAULT_CONTEXT_WINDOW = 64
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class RulePackError(ValueError):
+    """The rule pack is malformed: a schema violation, a bad regex, an unknown validator, a duplicate id."""
+
+
+def shared_rules_dir() -> Path:
+    """Where shared-rules/ is: $PROMPTFENCE_SHARED_RULES, else beside the source tree."""
+    override = os.environ.get("PROMPTFENCE_SHARED_RULES")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "shared-rules"
+
+
+def load_json(path: Path):
+    with open(path, "rb") as handle:
+        return json.loads(handle.read().decode("utf-8"))
+
+
+def load_schema(name: str, base: Path | None = None) -> dict:
+    base = base or shared_rules_dir()
+    index = load_json(base / "index.json")
+    return load_json(base / index["schemas"][name])
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One match of one rule. Offsets are code-point indices into the scanned text."""
+
+    rule: str
+    type: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    score: float
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "type": self.type,
+            "category": self.category,
+            "severity": self.severity,
+            "start": self.start,
+            "end": self.end,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    type: str
+    category: str
+    severity: str
+    score: float
+    patterns: tuple[re.Pattern, ...]
+    order: int
+    group: int = 0
+    validator: Callable[[str], bool] | None = None
+    context: re.Pattern | None = None
+    context_required: bool = False
+    context_window: int = DEFAULT_CONTEXT_WINDOW
+    allow: frozenset[str] = field(default_factory=frozenset)
+    keywords: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: dict, order: int) -> "Rule":
+        flags = re.ASCII | re.MULTILINE | (re.IGNORECASE if raw.get("ignore_case") else 0)
+        try:
+            patterns = tuple(re.compile(p, flags) for p in raw["patterns"])
+        except re.error as exc:
+            raise RulePackError(f"rule {raw['id']}: bad regex: {exc}") from exc
+        group = raw.get("group", 0)
+        for pattern in patterns:
+            if group > pattern.groups:
+                raise RulePackError(f"rule {raw['id']}: group {group} not in pattern {pattern.pattern!r}")
+        validator = None
+        if "validator" in raw:
+            spec = raw["validator"]
+            try:
+                validator = validators.make(spec["name"], spec.get("args", {}))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise RulePackError(f"rule {raw['id']}: validator {spec.get('name')!r}: {exc}") from exc
+        return cls(
+            id=raw["id"],
+            type=raw["type"],
+            category=raw["category"],
+            severity=raw["severity"],
+            score=float(raw["score"]),
+            patterns=patterns,
+            order=order,
+            group=group,
+            validator=validator,
+            context=compile_context(raw.get("context", ())),
+            context_required=bool(raw.get("context_required", False)),
+            context_window=int(raw.get("context_window", DEFAULT_CONTEXT_WINDOW)),
+            allow=frozenset(raw.get("allow", ())),
+            keywords=tuple(raw.get("keywords", ())),
+        )
+
+    def find(self, text: str, lowered: str) -> Iterable[Finding]:
+        """Steps 1-5 of the matching algorithm for this rule (before overlap resolution)."""
+        if self.keywords and not any(k in lowered for k in self.keywords):
+            return
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span(self.group)
+                if start < 0 or start == end:
+                    continue
+                value = text[start:end]
+                if value in self.allow:
+                    continue
+                if self.validator is not None and not self.validator(value):
+                    continue
+                score = self.score
+                if self.context is not None:
+                    if self.has_context(text, start, end):
+                        score = min(1.0, score + CONTEXT_BOOST)
+                    elif self.context_required:
+                        continue
+                elif self.context_required:
+                    continue
+                yield Finding(self.id, self.type, self.category, self.severity, start, end, round(score, 2))
+
+    def has_context(self, text: str, start: int, end: int) -> bool:
+        window = self.context_window
+        before = text[max(0, start - window):start]
+        after = text[end:end + window]
+        return bool(self.context.search(before) or self.context.search(after))
+
+
+def compile_context(words: Sequence[str]) -> re.Pattern | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def resolve_overlaps(findings: Iterable[Finding], rule_order: dict[str, int]) -> list[Finding]:
+    """Keep the strongest of overlapping findings (score, then length, then start, then rule order)."""
+    ranked = sorted(
+        findings,
+        key=lambda f: (-f.score, -(f.end - f.start), f.start, rule_order.get(f.rule, 1 << 30)),
+    )
+    kept: list[Finding] = []
+    taken = IntervalSet()
+    for finding in ranked:
+        if taken.overlaps(finding.start, finding.end):
+            continue
+        taken.add(finding.start, finding.end)
+        kept.append(finding)
+    kept.sort(key=lambda f: (f.start, f.end, rule_order.get(f.rule, 1 << 30)))
+    return kept
+
+
+class IntervalSet:
+    """Disjoint half-open intervals kept sorted, so overlap resolution stays O(n log n) on big pastes."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, start)
+        if i > 0 and self.ends[i - 1] > start:
+            return True
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
+
+
+class RulePack:
+    """All rules of the packs listed in shared-rules/index.json, validated and compiled."""
+
+    def __init__(self, rules: Sequence[Rule]):
+        self.rules = tuple(rules)
+        self.order = {rule.id: rule.order for rule in self.rules}
+
+    @classmethod
+    def load(cls, base: Path | None = None, extra_files: Sequence[Path] = ()) -> "RulePack":
+        import jsonschema
+
+        base = base or shared_rules_dir()
+        index = load_json(base / "index.json")
+        schema = load_json(base / index["schemas"]["rule_pack"])
+        raw_rules: list[dict] = []
+        for path in [base / p for p in index["rule_files"]] + list(extra_files):
+            try:
+                pack = load_json(path)
+                jsonschema.validate(pack, schema)
+            except (OSError, ValueError) as exc:
+                raise RulePackError(f"{path}: {exc}") from exc
+            except jsonschema.ValidationError as exc:
+                raise RulePackError(f"{path}: {exc.message} at {list(exc.absolute_path)}") from exc
+            raw_rules.extend(pack["rules"])
+        return cls.from_dicts(raw_rules)
+
+    @classmethod
+    def from_dicts(cls, raw_rules: Sequence[dict]) -> "RulePack":
+        seen: set[str] = set()
+        rules = []
+        for order, raw in enumerate(raw_rules):
+            if raw["id"] in seen:
+                raise RulePackError(f"duplicate rule id {raw['id']!r}")
+            seen.add(raw["id"])
+            rules.append(Rule.from_dict(raw, order))
+        return cls(rules)
+
+    def candidates(self, text: str) -> list[Finding]:
+        """Every rule's findings before overlap resolution (the engine merges NER results in first)."""
+        lowered = text.lower()
+        found: list[Finding] = []
+        for rule in self.rules:
+            found.extend(rule.find(text, lowered))
+        return found
+
+    def match(self, text: str) -> list[Finding]:
+        """The rule layer's result as the vectors define it."""
+        return resolve_overlaps(self.candidates(text), self.order)

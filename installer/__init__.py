@@ -1,0 +1,1 @@
+"""Native-host registration, autostart and MDM artefacts."""
