@@ -376,7 +376,11 @@ def validate_document(document, source: str) -> None:
         raise PolicyInvalid(source, "(root)", "a policy is a JSON object")
     error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
     if error is not None:
-        raise PolicyInvalid(source, format_key(error.absolute_path), error.message)
+        problem = error.message
+        if error.validator == "pattern" and error.schema.get("description"):
+            # the schema's words say more than a regular expression does
+            problem = f"{error.instance!r} is not of the expected form: {error.schema['description']}"
+        raise PolicyInvalid(source, format_key(error.absolute_path), problem)
 
 
 def check_semantics(document: dict, source: str) -> None:
