@@ -267,8 +267,8 @@ def read_text(path: str, max_chars: int) -> str:
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
-    if len(data) > max_bytes:
-        raise TextTooLarge(len(data), max_bytes, "bytes")
+    if len(data) > max_bytes:  # more bytes than the longest text of max_chars characters can have
+        raise TextTooLarge(None, max_chars)
     nul = data.find(b"\x00")
     if nul >= 0:
         raise BinaryInput(f"NUL byte at offset {nul}")

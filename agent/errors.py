@@ -58,10 +58,12 @@ class BadRequest(PromptfenceError):
 class TextTooLarge(PromptfenceError):
     code = ErrorCode.TOO_LARGE
 
-    def __init__(self, size: int, limit: int, unit: str = "characters"):
+    def __init__(self, size: int | None, limit: int, unit: str = "characters"):
+        """size None: the input was not read to its end (it is known to be over the limit)."""
         self.size = size
         self.limit = limit
-        super().__init__(None, f"input of {size} {unit} exceeds the limit of {limit} {unit}")
+        of = f" of {size} {unit}" if size is not None else ""
+        super().__init__(None, f"input{of} exceeds the limit of {limit} {unit}")
 
 
 class BadUtf8(PromptfenceError):
