@@ -522,21 +522,25 @@ def _is_run(digits: str) -> bool:
 
 
 def _numeric_date(value: str) -> bool:
-    """2024-01-15, 15.01.2024 or 01/15/24: a real date in any year from 1900 on."""
+    """2024-01-15, 15.01.2024, 01/15/24 or 20240115: a real date in any year from 1900 on."""
     far_future = datetime.date(9999, 12, 31)
+    if len(value) == 8 and is_ascii_digits(value):
+        return _real_date(int(value[:4]), int(value[4:6]), int(value[6:]), far_future)
     if not (_ISO_DATE.fullmatch(value) or _DAY_FIRST_OR_MONTH_FIRST.fullmatch(value)):
         return False
     return date_of_birth_on(value, far_future)
 
 
 def phone_number(value: str) -> bool:
-    """7 to 15 digits (ITU-T E.164) that look dialled: not a date, not a run, not one repeated digit."""
+    """7 to 15 digits (ITU-T E.164) that look dialled: not a date, a run, one repeated digit or a round number."""
     main = _EXTENSION.sub("", value, count=1)
     if not only_digits_and(main, "+-. ()/"):
         return False
     digits = digits_of(main)
     if not 7 <= len(digits) <= 15 or len(set(digits)) == 1 or _is_run(digits):
         return False
+    if digits.endswith("000000"):
+        return False  # 650 000 000 is an amount
     return not _numeric_date(main)
 
 

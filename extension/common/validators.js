@@ -487,18 +487,23 @@ function isRun(digits) {
   return steps.size === 1 && (steps.has(1) || steps.has(9));
 }
 
-/** 2024-01-15, 15.01.2024 or 01/15/24: a real date in any year from 1900 on. */
+/** 2024-01-15, 15.01.2024, 01/15/24 or 20240115: a real date in any year from 1900 on. */
 function numericDate(value) {
+  const farFuture = [9999, 12, 31];
+  if (value.length === 8 && isAsciiDigits(value)) {
+    return realDate(Number(value.slice(0, 4)), Number(value.slice(4, 6)), Number(value.slice(6)), farFuture);
+  }
   if (!ISO_DATE.test(value) && !DAY_FIRST_OR_MONTH_FIRST.test(value)) return false;
-  return dateOfBirthOn(value, [9999, 12, 31]);
+  return dateOfBirthOn(value, farFuture);
 }
 
 export function phoneNumber(value) {
-  // 7 to 15 digits (ITU-T E.164) that look dialled: not a date, not a run, not one repeated digit.
+  // 7 to 15 digits (ITU-T E.164) that look dialled: not a date, a run, one repeated digit or a round number.
   const main = value.replace(EXTENSION, "");
   if (!onlyDigitsAnd(main, "+-. ()/")) return false;
   const digits = digitsOf(main);
   if (digits.length < 7 || digits.length > 15 || new Set(digits).size === 1 || isRun(digits)) return false;
+  if (digits.endsWith("000000")) return false; // 650 000 000 is an amount
   return !numericDate(main);
 }
 
