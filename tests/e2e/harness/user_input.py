@@ -21,9 +21,16 @@ def focus(page, selector: str) -> None:
 
 
 def paste(page, selector: str, text: str) -> None:
+    """Click into the composer and paste `text`."""
     set_clipboard(page, text)
     focus(page, selector)
-    page.keyboard.press("Control+V")
+    page.keyboard.press("Control+v")
+
+
+def paste_at_caret(page, text: str) -> None:
+    """Paste where the caret already is (no click that would move it)."""
+    set_clipboard(page, text)
+    page.keyboard.press("Control+v")
 
 
 def type_text(page, selector: str, text: str) -> None:
@@ -42,3 +49,9 @@ def wait_for_editor_text(page, expected: str, timeout_ms: float = 15_000) -> Non
 
 def send_enabled(page, selector: str) -> bool:
     return page.locator(selector).is_enabled()
+
+
+def open_site(page, site) -> None:
+    """Load a fixture site (a sites.FixtureSite) and wait until its editor is up."""
+    page.goto(site.url)
+    page.wait_for_function("() => typeof window.__editorText === 'function'")
