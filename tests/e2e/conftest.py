@@ -1,7 +1,7 @@
 """Fixtures of the real-browser end-to-end tests.
 
-Session: the fixture editors bundled, the extension's generated rule data, a TLS certificate, the HTTPS
-fixture server and Playwright. Module: one testing home with its policy (a module sets AGENT_POLICY, a
+Session: the fixture editors bundled, the extension's generated rule data. Package (all of tests/e2e):
+a TLS certificate with the HTTPS fixture server, and Playwright. Module: one testing home with its policy (a module sets AGENT_POLICY, a
 dict merged over the default policy), the real daemon started in it, and one Chromium with the unpacked
 extension and the real native host registered in its profile. Test: a fresh page, and an empty
 recorder.
@@ -36,15 +36,17 @@ def extension_dir():
     return browser_mod.EXTENSION_DIR
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site_server(tmp_path_factory, fixture_build_dir):
     cert, key = tls.make_self_signed([site.host for site in sites.ALL_SITES], tmp_path_factory.mktemp("tls"))
     with SiteServer(cert, key, fixture_build_dir) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright():
+    # Package scope: Playwright's driver and its event loop end with the last browser test, before the
+    # rest of the suite's asyncio tests run.
     with sync_playwright() as pw:
         yield pw
 
