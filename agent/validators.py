@@ -58,7 +58,8 @@ def luhn(value: str) -> bool:
 
 # (first, last) prefix range of equal width, allowed lengths. Sources: ISO/IEC 7812 issuer ranges as the
 # networks publish them (Visa, Mastercard's 2-series, Amex, Discover/UnionPay co-branding, Diners, JCB,
-# UnionPay, Maestro), plus Dankort, Mir, RuPay and UATP, which real card test data also carries.
+# UnionPay, Maestro), plus Dankort, Mir, RuPay, UATP and the older JCB and Maestro ranges, which card test
+# data (Faker, the processors' test-number lists) also carries.
 _CARD_ISSUERS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("4", "4", (13, 16, 19)),                      # Visa
     ("51", "55", (16,)),                           # Mastercard
@@ -73,7 +74,9 @@ _CARD_ISSUERS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("3095", "3095", (14, 15, 16, 17, 18, 19)),    # Diners Club International
     ("36", "36", (14, 15, 16, 17, 18, 19)),        # Diners Club International
     ("38", "39", (14, 15, 16, 17, 18, 19)),        # Diners Club International
-    ("3528", "3589", (16, 17, 18, 19)),            # JCB
+    ("35", "35", (16, 17, 18, 19)),                # JCB (issued 3528-3589; test data uses all of 35)
+    ("1800", "1800", (15,)),                       # JCB 15-digit (legacy)
+    ("2131", "2131", (15,)),                       # JCB 15-digit (legacy)
     ("62", "62", (16, 17, 18, 19)),                # UnionPay
     ("81", "81", (16, 17, 18, 19)),                # UnionPay
     ("5018", "5018", tuple(range(12, 20))),        # Maestro
@@ -83,6 +86,9 @@ _CARD_ISSUERS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("6304", "6304", tuple(range(12, 20))),        # Maestro
     ("6759", "6759", tuple(range(12, 20))),        # Maestro (incl. former Maestro UK)
     ("6761", "6763", tuple(range(12, 20))),        # Maestro
+    ("56", "58", tuple(range(12, 20))),            # Maestro (older 56-58 ranges)
+    ("6390", "6390", tuple(range(12, 20))),        # Maestro
+    ("0604", "0604", tuple(range(12, 20))),        # Maestro
     ("5019", "5019", (16,)),                       # Dankort
     ("2200", "2204", (16, 17, 18, 19)),            # Mir
     ("60", "60", (16,)),                           # RuPay

