@@ -159,6 +159,20 @@ TEMPLATES: dict[str, str] = {
         "Lead: {{name}}, {{job}} at {{org}} in {{city}}. Met at the trade fair, interested in the annual plan. "
         "Phone {{phone}}, email {{email}}."
     ),
+    "chat-card": (
+        "can you put the deposit on my card instead? {{card}} exp 09/27, name on card {{name}}. thx"
+    ),
+    "itin-letter": (
+        "Re: tax filing for {{name}}\nThe client has no SSN; the IRS issued individual taxpayer identification "
+        "number {{itin}} on {{date}}. Mail correspondence to {{street}}, {{city}}."
+    ),
+    "passport-renewal": (
+        "Hi, I'm renewing my passport - old passport no. {{passport}}, born {{dob}}. Can you confirm my "
+        "appointment? {{name}}, {{phone}}"
+    ),
+    "crypto-chat": (
+        "{{first}}: which address should I use for the payout?\n{{first2}}: use {{wallet}}, the old one is closed"
+    ),
     "complaint-letter": (
         "Dear Sir or Madam,\n\nI am writing about the parcel that never arrived at {{street}}, {{city}}. "
         "I paid {{amount}} with my card ending {{last4}} and was promised delivery on {{date}}.\n\nYours "

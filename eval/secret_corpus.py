@@ -79,13 +79,18 @@ def token_context(name: str, fmt: SecretFormat, value: Labelled, rng: random.Ran
         "terraform": 'provider "service" {\n  endpoint = "https://api.service.test"\n  {{lower}} = "{{v}}"\n}\n',
         "dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nENV {{var}}={{v}}\nCOPY . .\nCMD [\"python\", \"main.py\"]\n",
         "properties": "app.name=billing\n{{lower}}={{v}}\napp.threads=8\n",
+        "xml-config": '<configuration>\n  <appSettings>\n    <add key="{{var}}" value="{{v}}" />\n  </appSettings>\n</configuration>\n',
+        "powershell": '$env:{{var}} = "{{v}}"\n.\\deploy.ps1 -Environment prod\n',
+        "bare": "{{v}}\n",
     }
     return render(templates[name], values)
 
 
 TOKEN_CONTEXTS = ("env", "env-quoted", "shell-history", "yaml", "json", "python", "javascript", "go", "curl",
                   "http-code", "stack-trace", "slack-message", "docker-compose", "k8s-stringdata", "ci-log",
-                  "github-actions", "terraform", "dockerfile", "properties")
+                  "github-actions", "terraform", "dockerfile", "properties", "xml-config", "powershell", "bare")
+# A value on its own line, with nothing around it: only formats that identify themselves go there.
+SELF_IDENTIFYING_ONLY = ("bare",)
 
 
 def block_context(name: str, block: Labelled, rng: random.Random) -> TextBuilder:
@@ -138,7 +143,7 @@ def _token_samples(seed: int, per_format: int) -> list[Sample]:
     samples = []
     for fi, fmt in enumerate(FORMATS):
         rng = random.Random(f"{seed}:secret:{fmt.name}")
-        contexts = list(TOKEN_CONTEXTS)
+        contexts = [c for c in TOKEN_CONTEXTS if not (fmt.needs_keyword and c in SELF_IDENTIFYING_ONLY)]
         rng.shuffle(contexts)
         for k in range(per_format):
             value = Labelled(fmt.make(rng), SECRET, fmt.name)

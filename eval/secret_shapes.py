@@ -211,9 +211,9 @@ def db_url(rng: random.Random) -> tuple:
     """A connection string whose password alone is labelled (the rest of the URL is not secret)."""
     pw = password(rng, url_safe=True)
     user = rng.choice(("app", "admin", "svc_orders", "readonly", "postgres", "root", "etl"))
-    host = rng.choice(("db.prod.internal", "pg-main.cluster.local", "mysql-01.corp.test", "cluster0.ab1cd.mongodb.net",
-                       "cache.internal", "orders-db.c9akciq32.eu-west-1.rds.amazonaws.com"))
     kind = rng.randrange(9)
+    host = {2: "mysql-01.corp.test", 3: "cluster0.ab1cd.mongodb.net", 4: "cache.internal", 5: "mq.internal"}.get(
+        kind, rng.choice(("db.prod.internal", "pg-main.cluster.local", "orders-db.c9akciq32.eu-west-1.rds.amazonaws.com")))
     if kind == 0:
         return (f"postgres://{user}:", pw_label(pw, "db-url-postgres"), f"@{host}:5432/orders"), "DATABASE_URL"
     if kind == 1:
