@@ -5,7 +5,7 @@ how it ends (`;`, `{`, `):`), operators prose never uses (`==`, `=>`, `::`), ass
 brackets and semicolons, indentation under a code line, and a penalty for sentence-like lines. Runs of
 code lines (blank lines and the odd weak line inside allowed) become regions; Markdown fences are regions
 outright. The language is a vote of per-language token patterns over the region's first few KB
-(bounded, so a 1 MB paste costs no more than a 16 KB one for this step).
+(bounded per region).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Sequence
 
 STRONG = 3.0  # a line scoring this much is code on its own
 WEAK = 1.0  # a line scoring this much is code when it sits inside a run of code
-LANGUAGE_SAMPLE_CHARS = 16_384
+LANGUAGE_SAMPLE_CHARS = 4096
 MAX_GAP_LINES = 2  # prose-looking lines tolerated inside a region (a comment in words, a stray label)
 
 CODE_START = re.compile(
@@ -42,6 +42,8 @@ SYMBOLS = re.compile(r"[{}\[\]()<>;=|&$\\]")
 COMMENT = re.compile(r"\s*(?://|/\*|\*/|\*\s|--\s|#\s*\w|<!--)")
 SENTENCE = re.compile(r"\s*[A-Z\"'(]?[A-Za-z,'\"()-]+(?:\s+[A-Za-z,'\"()-]+){5,}[.?!:]?\s*$")
 YAML_KEY = re.compile(r"\s*[\w.-]+:\s+\S")
+# An unindented line of plain words starting with a capital ("Thanks!", "Here is the SQL:") ends a region.
+PROSE_LINE = re.compile(r"[A-Z][A-Za-z'’,-]*(?:[ \t]+[A-Za-z0-9'’,()-]+)*[ \t]*[.!?:]?[ \t]*$")
 
 
 def line_score(text: str, start: int, end: int, previous_is_code: bool) -> float:
@@ -158,7 +160,7 @@ def find_code_regions(text: str, lines: Sequence, *, min_lines: int = 5) -> list
             previous_is_code = False
             if run_first >= 0:
                 gap += 1
-                if gap > MAX_GAP_LINES:
+                if gap > MAX_GAP_LINES or PROSE_LINE.match(text, line.start, line.end):
                     close()
                     gap = 0
         i += 1
@@ -181,115 +183,87 @@ def make_region(text: str, lines: Sequence, first: int, last: int, code_lines: i
     return CodeRegion(start, end, first, last, code_lines, language)
 
 
-def _language_patterns() -> dict[str, tuple[re.Pattern, re.Pattern]]:
-    # (strong, weak) per language: a strong token says the language almost alone, a weak one only votes.
-    raw = {
-        "python": (
-            r"^\s*def \w+\(.*\)\s*(?:->\s*[\w\[\], .]+)?:\s*$|^\s*from [\w.]+ import \w|^\s*import \w+(?:\.\w+)*\s*$"
-            r"|^\s*elif\b|\bself\.\w|__\w+__|^\s*class \w+(?:\(.*\))?:\s*$|^\s*except\b.*:$|^\s*with .+ as \w+:$",
-            r"\bNone\b|\bTrue\b|\bFalse\b|\bprint\(|^\s*@\w+|:\s*$|\bnot in\b|\blambda\b|\bdict\(|\blen\(",
-        ),
-        "javascript": (
-            r"\bconsole\.log\(|\brequire\(['\"]|\bdocument\.\w|\bwindow\.\w|===|!==|\bmodule\.exports\b"
-            r"|^\s*import .+ from ['\"]|\bexport default\b|\bfunction\s*\w*\s*\([^)]*\)\s*\{|\baddEventListener\(",
-            r"\bconst \w+ =|\blet \w+ =|\bvar \w+ =|=>|\bundefined\b|\bnull\b|;\s*$|\basync\b|\bawait\b",
-        ),
-        "typescript": (
-            r"\binterface \w+(?:<.*>)?\s*\{|\btype \w+(?:<.*>)? = |:\s*(?:string|number|boolean|any|void|unknown|never)\b"
-            r"|\bexport (?:interface|type|enum)\b|\bas const\b|\breadonly \w+|\bimplements \w+|<\w+>\(",
-            r"\bconst \w+:|\blet \w+:|\?:|\bPromise<",
-        ),
-        "java": (
-            r"\bpublic (?:static )?(?:final )?(?:class|void|interface|enum)\b|\bSystem\.out\.print|^\s*import java\.|@Override"
-            r"|\bString\[\] args|^\s*package [\w.]+;\s*$|\bprivate (?:static )?(?:final )?\w+(?:<[\w<>, ]+>)? \w+(?: = .*)?;",
-            r"\bnew \w+\(|\bextends\b|\bthrows\b|\bpublic\b|\bprivate\b|;\s*$|\bList<|\bMap<",
-        ),
-        "c": (
-            r"#include <\w+\.h>|\bprintf\(|\bint main\s*\(|\bmalloc\(|\bfree\(|\bsizeof\(|\btypedef struct\b|\bstruct \w+ \*",
-            r"->|#define\b|\bNULL\b|\bchar \*|\bint \w+\s*[=;(]|;\s*$|\bunsigned\b",
-        ),
-        "cpp": (
-            r"#include <(?:iostream|vector|string|map|memory|algorithm|unordered_map)>|\bstd::|\bcout\s*<<|\btemplate\s*<"
-            r"|\bnullptr\b|\busing namespace\b|::\w+\(",
-            r"\bauto \w+ =|\bclass \w+\s*(?::\s*public)?|\bconst \w+&|\bvirtual\b",
-        ),
-        "csharp": (
-            r"^\s*using System|Console\.Write(?:Line)?\(|\{ get; set; \}|\bpublic (?:async )?Task\b|\bnamespace [\w.]+"
-            r"|\bvar \w+ = new\b|^\s*\[\w+(?:\(.*\))?\]\s*$|\bstring\[\] args",
-            r"\bpublic\b|\bprivate\b|;\s*$|\bvar \w+ =|\basync\b|\bawait\b|\bnew \w+\(",
-        ),
-        "go": (
-            r"^package \w+\s*$|\bfunc (?:\(\w+ \*?\w+\) )?\w+\(|:=|\bfmt\.\w|\berr != nil\b|^import \($|\bgo func\b|\bchan\b",
-            r"\bdefer\b|\bstruct \{|\bnil\b|\[\]\w+|\bmake\(",
-        ),
-        "rust": (
-            r"\bfn \w+(?:<.*>)?\(|\blet mut\b|\bimpl\b|\bpub (?:fn|struct|enum|mod)\b|\w+!\(|^\s*use [\w:{}, ]+;"
-            r"|&mut\b|\bmatch \w+ \{|\bunwrap\(\)|\bOption<|\bResult<|\bSome\(|\bOk\(",
-            r"::new\(|->|\blet \w+ =|\bVec<|&self\b|\bmut\b",
-        ),
-        "ruby": (
-            r"^\s*def \w+[?!]?(?:\(.*\))?\s*$|^\s*end\s*$|\bputs\b|^\s*require ['\"]|\battr_(?:accessor|reader)\b"
-            r"|\bdo \|\w+(?:, \w+)*\||^\s*module \w+|\.each\b|\bunless\b",
-            r"@\w+ =|\bnil\b|=>|:\w+\b",
-        ),
-        "php": (
-            r"<\?php|\$this->|\bfunction \w+\(\$|\becho \$|\$\w+\s*=\s*[^=]|->\w+\(|\barray\(|\bnamespace [\w\\]+;",
-            r"\$\w+|;\s*$|\bpublic function\b",
-        ),
-        "shell": (
-            r"^#!/(?:usr/)?bin/(?:env )?(?:ba|z|k)?sh\b|^\s*(?:sudo|apt-get|apt|yum|brew|pip3?|npm|cd|mkdir|chmod|chown|curl|wget|git|docker|kubectl|ssh|scp|tar|export)\s"
-            r"|^\s*(?:fi|then|done|esac)\s*$|\|\s*(?:grep|awk|sed|xargs|sort|head|tail|wc)\b|2>&1|^\s*if \[|\$\(\w",
-            r"^\s*\$ |\$\{?\w+\}?|&&|^\s*echo\b|^\s*\w+=\S",
-        ),
-        "sql": (
-            r"(?i:\bselect\b.+\bfrom\b|\binsert into\b|\bupdate \w+ set\b|\bcreate (?:table|index|view)\b|\bprimary key\b"
-            r"|\bgroup by\b|\border by\b|\bleft join\b|\binner join\b|\bvarchar\(|\bdelete from\b)",
-            r"(?i:\bwhere\b|\bjoin\b|\band\b|\bvalues\b|\bnot null\b|;\s*$)",
-        ),
-        "html": (
-            r"<!DOCTYPE html|<html\b|<(?:div|span|body|head|script|style|ul|li|table|tr|td|form|input|button|img|meta|link|p|a|h[1-6])\b",
-            r"</\w+>|\bclass=\"|\bhref=\"|\bsrc=\"",
-        ),
-        "xml": (
-            r"<\?xml|\bxmlns(?::\w+)?=|<\w+:\w+[\s>]",
-            r"</[\w:]+>|<\w+(?:\s+[\w:]+=\"[^\"]*\")+\s*/?>",
-        ),
-        "json": (
-            r"^\s*\"[^\"\n]+\"\s*:\s*(?:\"|\d|-|\[|\{|true|false|null)",
-            r"^\s*[\[{]\s*$|^\s*[\]}],?\s*$",
-        ),
-        "yaml": (
-            r"^---\s*$|^\s*[\w.-]+:\s*$|^\s*- [\w.-]+:\s",
-            r"^\s*[\w.-]+: [^{};=]+$|^\s*- \S",
-        ),
-        "css": (
-            r"^\s*[.#@]?[\w-]+(?:[ .#:>~+\[\]=\"\w-]*)\s*\{\s*$|^\s*[\w-]+:\s*[^;{}]+;\s*$|@media\b",
-            r"\b(?:px|em|rem|vh|vw)\b|#[0-9a-fA-F]{3,6}\b",
-        ),
-    }
-    return {
-        name: (re.compile(strong, re.MULTILINE), re.compile(weak, re.MULTILINE)) for name, (strong, weak) in raw.items()
-    }
+# Language votes: each token found in a region's sample votes for the languages it is typical of. One
+# regex pass plus dictionary look-ups keeps this cheap; the line patterns below add what tokens miss.
+VOTE_TOKEN = re.compile(
+    r"<\?php|<\?xml|<!DOCTYPE|#!/\S+|#include|#define|\$this->|<[A-Za-z][\w:-]*|</|/>|\w+!\(|[A-Za-z_]\w*"
+    r"|:=|=>|===|!==|->|::|\$\w+|@\w+|\{ get; set; \}"
+)
 
 
-LANGUAGE_PATTERNS = _language_patterns()
-# Languages whose tokens are a superset of another's: the specific one wins when it has strong evidence.
-REFINEMENTS = (("javascript", "typescript"), ("c", "cpp"), ("html", "xml"), ("json", "javascript"))
+def _votes() -> dict[str, tuple[tuple[str, int], ...]]:
+    table: dict[str, list[tuple[str, int]]] = {}
+
+    def vote(language: str, weight: int, tokens: str) -> None:
+        for token in tokens.split():
+            table.setdefault(token, []).append((language, weight))
+
+    vote("python", 3, "def elif self None True False __init__ __name__ __main__ lambda nonlocal")
+    vote("python", 1, "import from print len range dict async await pass raise except with as in not is")
+    vote("javascript", 3, "const let => === !== console require undefined document window function")
+    vote("javascript", 1, "var null async await export default new this")
+    vote("typescript", 4, "interface readonly implements namespace enum")
+    vote("typescript", 2, "string number boolean any void unknown never")
+    vote("java", 3, "System println @Override extends throws final")
+    vote("java", 1, "public private protected static void class new import package String")
+    vote("c", 3, "#include #define printf malloc free sizeof typedef NULL")
+    vote("c", 1, "int char unsigned struct void return ->")
+    vote("cpp", 4, "std :: cout cin nullptr template")
+    vote("cpp", 1, "namespace auto virtual const")
+    vote("csharp", 4, "Console WriteLine Task")
+    table.setdefault("{ get; set; }", []).append(("csharp", 6))  # a token with spaces: added whole
+    vote("csharp", 1, "using namespace var public private async await string")
+    vote("go", 4, ":= fmt func chan defer nil")
+    vote("go", 1, "package import struct go")
+    vote("rust", 4, "fn mut impl println! vec! Some Ok Err unwrap Option Result")
+    vote("rust", 1, "let pub use match self struct enum ::")
+    vote("ruby", 3, "puts elsif attr_accessor attr_reader nil unless require_relative")
+    vote("ruby", 1, "def end do require module each")
+    vote("php", 5, "<?php $this->")
+    vote("php", 1, "echo function public array")
+    vote("shell", 4, "#!/bin/bash #!/bin/sh #!/usr/bin/env fi esac done then")
+    vote("shell", 1, "echo export sudo apt apt-get curl grep awk sed chmod cd mkdir")
+    vote("sql", 3, "SELECT FROM WHERE JOIN INSERT INTO UPDATE DELETE CREATE TABLE GROUP ORDER BY VARCHAR PRIMARY")
+    vote("sql", 1, "select from where join insert into values limit and or on as")
+    vote("html", 3, "<!DOCTYPE <html <div <span <body <head <script <style <ul <li <table <tr <td <form <input")
+    vote("html", 1, "<a <p <img <meta <link <button <h1 <h2 <h3 </ />")
+    vote("xml", 4, "<?xml xmlns")
+    vote("xml", 1, "</ />")
+    return {token: tuple(votes) for token, votes in table.items()}
+
+
+VOTES = _votes()
+LINE_VOTES = (
+    ("python", 3, re.compile(r"^[ \t]*(?:def \w+\(.*\)|class \w+.*|(?:el)?if .+|for .+ in .+|while .+|try|else|finally|except.*)"
+                            r":[ \t]*$", re.MULTILINE)),
+    ("ruby", 3, re.compile(r"^[ \t]*(?:def \w+[?!]?(?:\(.*\))?|end)[ \t]*$", re.MULTILINE)),
+    ("go", 6, re.compile(r"^package \w+[ \t]*$", re.MULTILINE)),
+    ("java", 4, re.compile(r"^package [\w.]+;", re.MULTILINE)),
+    ("json", 3, re.compile(r"^[ \t]*\"[^\"\n]+\"[ \t]*:", re.MULTILINE)),
+    ("yaml", 2, re.compile(r"^[ \t]*(?:- )?[\w.-]+:(?:[ \t]+[^{};=\n]*)?$", re.MULTILINE)),
+    ("css", 3, re.compile(r"^[ \t]*[\w-]+:[ \t]*[^;{}\n]+;[ \t]*$|^[^\n:;]*\{[ \t]*$", re.MULTILINE)),
+    ("shell", 3, re.compile(r"^[ \t]*(?:\$ )?(?:sudo|apt-get|apt|yum|brew|pip3?|npm|cd|mkdir|chmod|curl|wget|git|docker|kubectl"
+                           r"|export|source|for \w+ in|if \[)\b", re.MULTILINE)),
+)
+# Languages whose tokens another's include: the specific one wins when it has real evidence of its own.
+REFINEMENTS = (("javascript", "typescript", 6), ("c", "cpp", 6), ("java", "csharp", 8), ("xml", "html", 6))
 
 
 def guess_language(sample: str) -> str:
-    scores = {}
-    for name, (strong, weak) in LANGUAGE_PATTERNS.items():
-        scores[name] = 3 * len(strong.findall(sample)) + len(weak.findall(sample))
-    best = max(scores, key=scores.get)
-    if scores[best] == 0:
+    scores: dict[str, int] = {}
+    for token in VOTE_TOKEN.findall(sample):
+        for language, weight in VOTES.get(token, ()):
+            scores[language] = scores.get(language, 0) + weight
+    for language, weight, pattern in LINE_VOTES:
+        count = len(pattern.findall(sample))
+        if count:
+            scores[language] = scores.get(language, 0) + weight * count
+    if not scores:
         return "unknown"
-    for general, specific in REFINEMENTS:
-        if best == general and scores[specific] >= 6:
+    best = max(scores, key=scores.get)
+    for general, specific, evidence in REFINEMENTS:
+        if best == general and scores.get(specific, 0) >= evidence:
             best = specific
-    # Markup is one big vote of tags; HTML's named tags beat XML's generic ones.
-    if best == "xml" and scores["html"] >= scores["xml"] * 0.8:
-        best = "html"
     return best
 
 

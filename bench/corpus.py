@@ -53,6 +53,85 @@ PROSE_TEMPLATES = (
     "What is the best way to explain a delayed shipment to a customer without sounding defensive?",
 )
 
+# Hand-written requests of the kind people paste: few names, mostly instructions and ordinary prose.
+NATURAL_PARAGRAPHS = (
+    (
+        'I have been trying to get the new reporting dashboard to load faster for weeks now. The main problem'
+        ' seems to be that every widget makes its own request to the backend, and the backend then runs the '
+        'same expensive aggregation again and again. Could you suggest a caching strategy that would not show'
+        ' stale numbers to the finance team?'
+    ),
+    (
+        'Yesterday I spoke with Margaret Okonkwo about the vendor contract. She thinks we should renegotiate '
+        'the payment terms before the renewal in March, because the current terms were written when we were a'
+        ' much smaller company. She also mentioned that her counterpart at Brightline Solutions, a guy called'
+        ' Peter Vance, has been difficult to reach since the summer.'
+    ),
+    (
+        'Write a short story about a lighthouse keeper who discovers that the light has been guiding ships to'
+        ' the wrong harbour for years. Keep it under five hundred words and make the ending hopeful rather '
+        'than tragic.'
+    ),
+    (
+        'My daughter is applying to universities this autumn and is torn between studying medicine in '
+        'Edinburgh and engineering at a technical university in Delft. What questions should she ask during '
+        'the open days to make a good decision?'
+    ),
+    (
+        'Please review the following performance feedback before I send it. Overall, Jamal has done solid '
+        'work this year. He delivered the payment integration on time, although the documentation was thin '
+        'and the handover to the support team was rushed. I would like him to take more ownership of code '
+        'reviews next quarter.'
+    ),
+    (
+        'The meeting with the regional directors went reasonably well. Most of the discussion was about '
+        'headcount for next year and whether the Warsaw and Krakow teams should be merged. Nobody wanted to '
+        'commit to a number, so we agreed to revisit it after the budget is approved.'
+    ),
+    (
+        'How do I explain to a non-technical audience why our application needs a database migration, and why'
+        ' the migration requires a maintenance window on a Sunday night?'
+    ),
+    (
+        'Dear Mr. Hashimoto, thank you for your patience while we investigated the issue with your order. We '
+        'found that the parcel was held at the customs office in Rotterdam because the invoice was missing a '
+        'tariff code. It has now been released and should reach you in Osaka within four working days.'
+    ),
+    (
+        'I need a polite but firm email to a landlord who has not fixed the heating for three weeks. The flat'
+        ' is on Gloucester Road and the agency that manages it is Harcourt Lettings. Mention that I have '
+        'reported it twice by phone and once in writing.'
+    ),
+    (
+        'Summarise the main arguments for and against a four-day working week, with a focus on small '
+        'manufacturing firms. Use plain language and no more than eight bullet points.'
+    ),
+    (
+        'Can you help me plan a two-week trip through Portugal in May? We would start in Lisbon, spend a few '
+        'days in Porto, and would like to see the Douro valley. My partner Felipe does not drive, so trains '
+        'and buses are preferred.'
+    ),
+    (
+        'Our team lead, Svetlana Morozova, asked everyone to write a short reflection on the last sprint. '
+        'Mine is below; please make it more concise and fix any grammar mistakes. The sprint was chaotic '
+        'because requirements changed twice, but we still shipped the export feature and fixed most of the '
+        'open bugs.'
+    ),
+    (
+        'What is the difference between a mutex and a semaphore, and when would I prefer one over the other '
+        'in a system that processes sensor data from many devices at once?'
+    ),
+    (
+        'The board approved the acquisition of Northfield Analytics last Thursday. The announcement will go '
+        'out on Monday, and until then nobody outside the deal team should know. Alex Turner from legal will '
+        'coordinate with the press office in Frankfurt.'
+    ),
+    (
+        'Explain photosynthesis to a ten year old, using an analogy with a kitchen and a cook, and end with '
+        'two simple questions the child can answer to check understanding.'
+    ),
+)
+
 CODE_TEMPLATES = (
     '''import os
 import boto3
@@ -201,13 +280,16 @@ class Corpus:
         return "\n".join(lines) + "\n"
 
     def mixed(self, size: int) -> str:
-        """About `size` characters: prose paragraphs, code blocks and CSV exports, roughly 50/30/20."""
+        """About `size` characters: prose (PII-dense templates 30 %, hand-written requests 20 %), code blocks
+        with secrets 30 % and CSV exports 20 % (by count of parts)."""
         parts: list[str] = []
         total = 0
         while total < size:
             roll = self.random.random()
-            if roll < 0.5:
+            if roll < 0.3:
                 part = self.paragraph()
+            elif roll < 0.5:
+                part = self.pick(NATURAL_PARAGRAPHS)
             elif roll < 0.8:
                 part = "Here is the code:\n\n" + self.code()
             else:
