@@ -177,6 +177,13 @@ TEMPLATES = {
     "terraform-vars": 'variable "db_password" {\n  type      = string\n  sensitive = true\n}\n\nresource "db" "main" {\n  password = var.db_password\n  size     = {{n}}\n}\n',
     "regex-question": "Why does this regex not match hex colours like {{color}}? /^#([0-9a-f]{3}){1,2}$/ - and how do I allow upper case?",
     "math": "Solve for x: {{n}}x + {{n}} = {{n}}. Then compute the derivative of x^{{n}} + 3x.",
+    "redacted-examples": ("# README - configuration\nGITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nSTRIPE_KEY=sk_live_XXXXXXXXXXXXXXXXXXXXXXXX\n"
+                          "SLACK_BOT_TOKEN=xoxb-your-token-here\nAWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX\nDB_PASSWORD=<redacted>\n"
+                          "OPENAI_API_KEY=sk-...\n# paste your deploy key between the markers:\n-----BEGIN OPENSSH PRIVATE KEY-----\n"
+                          "<your key>\n-----END OPENSSH PRIVATE KEY-----\nPORT={{port}}\n"),
+    "keyword-lookalikes": ('cache_key = f"orders:v2:{order_id}"\ntoken_count = {{n}}\ntokenizer = "cl100k_base"\n'
+                           'secret_name = "db-credentials"\npassword_min_length = {{n}}\npassword_policy = "strong"\n'
+                           'api_version = "2024-06-01"\nkey_id = "{{uuid}}"\nsession_timeout = {{ms}}\n'),
     "etag-headers": "HTTP/1.1 200 OK\nContent-Type: application/json\nETag: {{etag}}\nX-Request-Id: {{uuid}}\nCache-Control: max-age={{n}}\n",
 }
 
