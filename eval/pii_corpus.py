@@ -14,7 +14,7 @@ import random
 from typing import Callable
 
 from eval import pii_values as pv
-from eval.corpus import Sample, TextBuilder, plain, render, slots_of
+from eval.corpus import Labelled, Sample, TextBuilder, plain, render, slots_of
 
 
 def _slot_makers(rng: random.Random, p: pv.Persona) -> dict[str, Callable[[], object]]:
@@ -28,7 +28,8 @@ def _slot_makers(rng: random.Random, p: pv.Persona) -> dict[str, Callable[[], ob
         "org2": other.organisation, "city2": other.city,
         "card": lambda: pv.credit_card(rng), "iban": lambda: pv.iban(rng, p.locale),
         "ssn": lambda: pv.us_ssn(rng), "itin": lambda: pv.us_itin(rng), "routing": lambda: pv.us_routing(rng),
-        "passport": lambda: pv.us_passport(rng), "dl": lambda: dl_value, "dl_state": lambda: dl_state,
+        "passport": lambda: pv.us_passport(rng), "dl": lambda: dl_value,
+        "dl_state": lambda: Labelled(dl_state, "LOCATION", "us-state"),
         "ip": lambda: pv.ipv4(rng), "ip_private": lambda: pv.ipv4_private(rng), "ipv6": lambda: pv.ipv6(rng),
         "mac": lambda: pv.mac_address(rng), "wallet": lambda: pv.crypto_address(rng),
         "dob": lambda: pv.date_of_birth(rng, p.locale), "nino": lambda: pv.uk_nino(rng),
