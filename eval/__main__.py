@@ -80,7 +80,10 @@ def run(args) -> None:
 
 
 def main(argv=None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit:  # --help, or a usage error argparse has already explained
+        return 0
     try:
         run(args)
     except Exception:  # noqa: BLE001 - a report, not a test: say what broke and exit 0

@@ -277,3 +277,8 @@ def test_when_the_run_breaks_then_eval_still_exits_zero(tmp_path, capsys):
     # The results path is under a regular file, so writing it fails mid-run.
     assert main(["--scale", "0.02", "--detector", "rules", "--no-engine", "--json", str(blocked / "x.json")]) == 0
     assert "eval failed" in capsys.readouterr().err
+
+
+def test_when_arguments_are_wrong_then_eval_explains_and_exits_zero(capsys):
+    assert main(["--no-such-option"]) == 0
+    assert "usage:" in capsys.readouterr().err
