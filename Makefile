@@ -13,6 +13,7 @@ DEBIAN_PACKAGES := chromium
 .PHONY: setup run test bench eval lint clean system-packages
 
 setup: system-packages $(STAMP) $(NODE_STAMP)
+	node extension/build.mjs
 
 system-packages:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,6 +41,7 @@ test: setup
 
 bench: setup
 	$(PY) -m bench
+	$(PY) -m bench.native
 
 eval: setup
 	$(PY) -m eval
