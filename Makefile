@@ -41,7 +41,6 @@ test: setup
 
 bench: setup
 	$(PY) -m bench
-	$(PY) -m bench.native
 
 eval: setup
 	$(PY) -m eval
