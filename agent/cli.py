@@ -14,6 +14,7 @@ import importlib
 import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Iterator
 
 EXIT_ALLOW = 0
@@ -94,7 +95,7 @@ exit codes:
   2  usage or input error (bad arguments, unreadable file, bad UTF-8, binary, too large, bad policy)
   3  block
   4  internal error
-  With --jsonl: the highest code over all lines (an error line counts 2).
+  With --jsonl: the highest code over all lines (an error line counts 2, an internal error 4).
 """
 
 
@@ -123,9 +124,12 @@ def run_scan(args: argparse.Namespace) -> int:
         return scan_batch(args) if args.jsonl is not None else scan_one(args)
     except PromptfenceError as error:
         report_error(error, as_json=args.json)
-        return EXIT_INPUT_ERROR
+        return exit_for_error(error)
     except BrokenPipeError:  # `promptfence scan ... | head`: the reader left, not our failure
         return EXIT_INPUT_ERROR
+    except Exception as exc:  # noqa: BLE001 - exit 1 would read as "warn"; say "internal" instead
+        report_internal(exc)
+        return EXIT_INTERNAL
 
 
 def scan_one(args: argparse.Namespace) -> int:
@@ -149,7 +153,7 @@ def scan_one(args: argparse.Namespace) -> int:
 
 def scan_batch(args: argparse.Namespace) -> int:
     from promptfence.agent.engine import Engine
-    from promptfence.agent.errors import BadRequest, BadUtf8, PromptfenceError, TextTooLarge
+    from promptfence.agent.errors import BadUtf8, PromptfenceError, TextTooLarge
 
     config, policy = load_settings(args)
     engine = Engine.create(config, policy)
@@ -169,8 +173,9 @@ def scan_batch(args: argparse.Namespace) -> int:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise BadUtf8(exc.start, f"line {number}") from exc
-                request = parse_request(line)
-                request_id = request.get("id")
+                request = parse_json_line(line)
+                request_id = request.get("id") if isinstance(request.get("id"), (str, int, float)) else None
+                check_request(request)
                 result = engine.scan(
                     request["text"],
                     site=request.get("site", args.site),
@@ -178,7 +183,13 @@ def scan_batch(args: argparse.Namespace) -> int:
                 )
             except PromptfenceError as error:
                 write_line(json.dumps({"id": request_id, "line": number, "error": error.as_dict()}))
-                exit_code = max(exit_code, EXIT_INPUT_ERROR)
+                exit_code = max(exit_code, exit_for_error(error))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one line's failure must not end the batch
+                report_internal(exc)
+                error = {"code": "internal", "message": f"unexpected {type(exc).__name__}; see standard error"}
+                write_line(json.dumps({"id": request_id, "line": number, "error": error}))
+                exit_code = max(exit_code, EXIT_INTERNAL)
                 continue
             findings = [
                 {"type": f.type, "category": f.category, "start": f.start, "end": f.end, "score": f.score, "rule": f.rule}
@@ -193,7 +204,13 @@ def scan_batch(args: argparse.Namespace) -> int:
     return exit_code
 
 
-def parse_request(line: str) -> dict:
+def exit_for_error(error) -> int:
+    from promptfence.agent.errors import ErrorCode
+
+    return EXIT_INTERNAL if error.code is ErrorCode.INTERNAL else EXIT_INPUT_ERROR
+
+
+def parse_json_line(line: str) -> dict:
     from promptfence.agent.errors import BadRequest
 
     try:
@@ -202,14 +219,19 @@ def parse_request(line: str) -> dict:
         raise BadRequest(f"invalid JSON at column {exc.colno}: {exc.msg}") from None
     if not isinstance(request, dict):
         raise BadRequest("a line must be a JSON object")
+    return request
+
+
+def check_request(request: dict) -> None:
+    from promptfence.agent.errors import BadRequest
+
+    if "id" in request and not isinstance(request["id"], (str, int, float, type(None))):
+        raise BadRequest("field 'id' must be a string, a number or null")
     if not isinstance(request.get("text"), str):
         raise BadRequest("field 'text' is missing or not a string")
     for key in ("site", "channel"):
         if key in request and not isinstance(request[key], str):
             raise BadRequest(f"field {key!r} must be a string")
-    if "id" in request and not isinstance(request["id"], (str, int, float, type(None))):
-        raise BadRequest("field 'id' must be a string, a number or null")
-    return request
 
 
 def read_lines(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, int]]:
@@ -302,6 +324,21 @@ def report_error(error, as_json: bool) -> None:
         sys.stderr.write(f"promptfence scan: error [{error.code.value}]: {error.message}\n")
 
 
+def report_internal(exc: BaseException) -> None:
+    """Where it failed, not what it was scanning: an exception's message may quote the input, so the
+    full traceback is printed only when PROMPTFENCE_DEBUG is set."""
+    import os
+    import traceback
+
+    if os.environ.get("PROMPTFENCE_DEBUG"):
+        traceback.print_exception(exc)
+        return
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    sys.stderr.write(f"promptfence scan: error [internal]: unexpected {type(exc).__name__}{where} "
+                     "(set PROMPTFENCE_DEBUG=1 for details)\n")
+
+
 DIGIT_LIKE_PREVIEW = frozenset({
     "CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "US_ITIN", "IBAN_CODE", "US_BANK_ROUTING", "UK_NINO",
     "US_PASSPORT", "US_DRIVER_LICENSE",
@@ -365,7 +402,8 @@ def render_report(text: str, result) -> str:
             out.append("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     if result.replacements:
         out.append("redacted text:")
-        out.extend("  | " + line for line in result.redacted_text.split("\n"))
+        redacted = result.redacted_text
+        out.extend("  | " + line for line in (redacted[:-1] if redacted.endswith("\n") else redacted).split("\n"))
     return "\n".join(out) + "\n"
 
 

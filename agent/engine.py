@@ -204,33 +204,15 @@ def code_info(findings: Sequence) -> CodeInfo:
 
 
 def real_analyzer_factory(model: str | None) -> AnalyzerFactory:
-    """The production analyzer: rules, NER, organisation data and code detection (agent/analyzer.py)."""
+    """The production analyzer: rules, NER, organisation data and code detection (agent/analyzer.py).
+    The rule pack is compiled once and the spaCy model is cached per process, so a second analyzer for a
+    site with its own detector settings costs little."""
+    from promptfence.agent.analyzer import Analyzer, DetectorSettings
     from promptfence.agent.rules import RulePack
 
     pack = RulePack.load()
-    try:
-        from promptfence.agent.analyzer import Analyzer, DetectorSettings
-    except ImportError:  # TEMPORARY until agent/analyzer.py lands: the rule layer alone
-        return lambda document: _RulesOnly(pack, document)
 
     def build(document: Mapping) -> Analyzer:
         return Analyzer(DetectorSettings.from_policy(dict(document)), pack=pack, model=model)
 
     return build
-
-
-class _RulesOnly:
-    """TEMPORARY stand-in with the Analyzer's interface: rule findings with the detector filters."""
-
-    def __init__(self, pack, document: Mapping):
-        self.pack = pack
-        detectors = document["detectors"]
-        self.disabled_rules = set(detectors.get("disabled_rules", ()))
-        self.disabled_types = set(detectors.get("disabled_types", ()))
-        self.min_score = detectors.get("min_score", 0)
-
-    def analyze(self, text: str) -> list:
-        return [
-            f for f in self.pack.match(text)
-            if f.rule not in self.disabled_rules and f.type not in self.disabled_types and f.score >= self.min_score
-        ]

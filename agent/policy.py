@@ -188,10 +188,13 @@ class SitePolicy:
         for finding in findings:
             for index, entry in enumerate(self.actions):
                 if entry.fits(finding, channel) and (entry.min_count is None or counts[index] >= entry.min_count):
-                    result.append(entry.action)
+                    action = entry.action
                     break
             else:
-                result.append(self.default_action)
+                action = self.default_action
+            if action == "redact" and finding.category == "code":
+                action = "warn"  # a code block has no value a placeholder could stand for
+            result.append(action)
         return result
 
     def decide(self, findings: Sequence, channel: str = "paste") -> Decision:

@@ -63,7 +63,9 @@ def plan_replacements(
 ) -> list[Replacement]:
     """A replacement for every finding whose action is not `allow`, sorted by start.
 
-    `findings` are non-overlapping (the analyzer resolves overlaps) and `actions[i]` is findings[i]'s action.
+    `actions[i]` is findings[i]'s action. Source-code findings (category code) get none: they span whole
+    code blocks that contain the other findings, and a placeholder stands for a value, not for a block.
+    The remaining findings do not overlap (the analyzer resolves overlaps).
     """
     if style not in STYLES:
         raise ValueError(f"unknown redaction style {style!r}")
@@ -71,7 +73,7 @@ def plan_replacements(
     next_number: dict[str, int] = {}
     replacements = []
     for finding, action in sorted(zip(findings, actions), key=lambda pair: (pair[0].start, pair[0].end)):
-        if action == "allow":
+        if action == "allow" or finding.category == "code":
             continue
         label = label_for(finding.type, labels)
         if style == "mask":

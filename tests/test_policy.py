@@ -340,3 +340,8 @@ def test_when_policy_file_is_missing_then_policy_invalid(tmp_path):
     with pytest.raises(PolicyInvalid) as caught:
         Policy.load(tmp_path / "nope.json")
     assert caught.value.key == "(file)"
+
+
+def test_when_policy_says_redact_for_code_then_it_acts_as_warn():
+    policy = policy_with(actions=[{"match": {"category": "code"}, "action": "redact"}])
+    assert policy.decide([finding("SOURCE_CODE", "code", "low")]).action == "warn"

@@ -132,3 +132,12 @@ def test_when_text_has_astral_characters_then_code_point_offsets_hold():
 def test_when_style_is_unknown_then_value_error():
     with pytest.raises(ValueError):
         plan_replacements("x", [], [], style="shred")
+
+
+def test_when_code_block_contains_a_secret_then_only_the_secret_is_replaced():
+    text = "def connect():\n    key = 'AKIAZ7Q3WXYV4TRS2P5K'\n    return key\n"
+    code = Finding("source-code", "SOURCE_CODE", "code", "low", 0, len(text) - 1, 0.8)
+    [secret] = spans(text, ("AKIAZ7Q3WXYV4TRS2P5K", "AWS_ACCESS_KEY_ID", "secret"))
+    result = redact(text, [code, secret], ["warn", "block"], scope="all", labels=LABELS)
+    assert [r.placeholder for r in result.replacements] == ["<AWS_KEY_1>"]
+    assert result.text == "def connect():\n    key = '<AWS_KEY_1>'\n    return key\n"
