@@ -36,6 +36,8 @@ class Subcommand:
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("scan", "scan text for sensitive data and print the policy's decision",
                "promptfence.agent.cli:add_scan_arguments", "promptfence.agent.cli:run_scan"),
+    Subcommand("fingerprint", "print the salted hashes of values for a policy's exact-data-match sets",
+               "promptfence.agent.cli:add_fingerprint_arguments", "promptfence.agent.cli:run_fingerprint"),
 )
 
 
@@ -300,6 +302,52 @@ def read_text(path: str, max_chars: int) -> str:
         raise BadUtf8.from_decode_error(exc, path if path != "-" else "standard input") from None
 
 
+# ------------------------------------------------------------------------------------- fingerprint
+
+def add_fingerprint_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Read one value per line (customer ids, account numbers, ...) and print, per line, the lower-case "
+        "hex HMAC-SHA256(salt, normalised value) that a policy's fingerprints.sets[].hashes lists. The "
+        "values stay on this machine; only the hashes go into the policy."
+    )
+    parser.add_argument("file", nargs="?", default="-", metavar="FILE", help="values, one per line (default: standard input)")
+    parser.add_argument("--salt", help="the policy's fingerprints.salt (base64)")
+    parser.add_argument("--new-salt", action="store_true", help="print a fresh random salt (base64) and exit")
+    parser.add_argument("--normalise", choices=("none", "lower", "digits"), default="none",
+                        help="the set's normalise setting (default: none)")
+
+
+def run_fingerprint(args: argparse.Namespace) -> int:
+    import base64
+    import secrets
+
+    if args.new_salt:
+        write_line(base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+        return 0
+    if not args.salt:
+        return usage_error("--salt is required (or --new-salt to make one)", "fingerprint")
+    from promptfence.agent.errors import PromptfenceError
+    from promptfence.agent.org_data import decode_salt, fingerprint
+
+    try:
+        salt = decode_salt(args.salt)
+        stream = sys.stdin.buffer if args.file == "-" else open_input(args.file)
+        with stream:
+            for number, raw in enumerate(stream, 1):
+                try:
+                    value = raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as exc:
+                    from promptfence.agent.errors import BadUtf8
+
+                    raise BadUtf8(exc.start, f"line {number}") from None
+                if value.strip():
+                    write_line(fingerprint(salt, value, args.normalise))
+    except PromptfenceError as error:
+        sys.stderr.write(f"promptfence fingerprint: error [{error.code.value}]: {error.message}\n")
+        return EXIT_INPUT_ERROR
+    return 0
+
+
 # ------------------------------------------------------------------------------------------ output
 
 def configure_stdout() -> None:
@@ -312,8 +360,8 @@ def write_line(line: str) -> None:
     sys.stdout.flush()  # batch consumers read results as they come
 
 
-def usage_error(message: str) -> int:
-    sys.stderr.write(f"promptfence scan: error: {message}\n")
+def usage_error(message: str, command: str = "scan") -> int:
+    sys.stderr.write(f"promptfence {command}: error: {message}\n")
     return EXIT_INPUT_ERROR
 
 

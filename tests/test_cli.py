@@ -192,3 +192,26 @@ def test_when_the_model_cannot_load_then_internal_error_and_exit_4():
     assert done.returncode == 4
     assert b"[internal]" in done.stderr
     assert_no_values(done.stdout + done.stderr)
+
+
+def test_when_values_are_fingerprinted_then_a_policy_with_the_hashes_finds_them(tmp_path):
+    import base64
+    import hashlib
+    import hmac
+
+    salt = run("fingerprint", "--new-salt").stdout.decode().strip()
+    assert len(base64.b64decode(salt)) == 32
+    done = run("fingerprint", "--salt", salt, "--normalise", "digits", stdin=b"ACC-004417829\n\nACC-009912345\n")
+    assert done.returncode == 0, done.stderr
+    hashes = done.stdout.decode().split()
+    assert hashes[0] == hmac.new(base64.b64decode(salt), b"004417829", hashlib.sha256).hexdigest()
+    assert len(hashes) == 2 and b"004417829" not in done.stdout
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"policy_version": "edm-1", "fingerprints": {"salt": salt, "sets": [
+        {"id": "accounts", "type": "CUSTOMER_RECORD", "severity": "critical", "normalise": "digits",
+         "candidate": "\\b\\d{9}\\b", "hashes": hashes}]}}))
+    text = b"Refund account 004417829 but not account 004417830, thanks."
+    scan = run("scan", "--json", "--policy", str(policy), "-", stdin=text)
+    assert scan.returncode == 3, scan.stderr
+    [record] = [f for f in json.loads(scan.stdout)["findings"] if f["type"] == "CUSTOMER_RECORD"]
+    assert text[record["start"]:record["end"]] == b"004417829" and record["rule"] == "accounts"
