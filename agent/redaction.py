@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Collection, Mapping, Sequence
+from typing import Collection, Mapping, NamedTuple, Sequence
 
 STYLES = ("placeholder", "mask", "type")
 MASK = "\u2588" * 4  # a fixed width: a mask must not reveal the value's length
@@ -27,8 +27,7 @@ DIGIT_LIKE_TYPES = frozenset({
 SEPARATORS = re.compile(r"[\s\-.()/]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Replacement:
+class Replacement(NamedTuple):
     """Replace text[start:end] (code points) by `placeholder`; `action` is the finding's action."""
 
     start: int
@@ -37,11 +36,7 @@ class Replacement:
     action: str
 
     def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "placeholder": self.placeholder, "action": self.action}
-
-
-def label_for(finding_type: str, labels: Mapping[str, str] | None) -> str:
-    return (labels or {}).get(finding_type, finding_type)
+        return self._asdict()
 
 
 def value_key(finding, value: str) -> str:
@@ -69,23 +64,28 @@ def plan_replacements(
     """
     if style not in STYLES:
         raise ValueError(f"unknown redaction style {style!r}")
+    labels = labels or {}
     numbers: dict[tuple[str, str], int] = {}
     next_number: dict[str, int] = {}
     replacements = []
-    for finding, action in sorted(zip(findings, actions), key=lambda pair: (pair[0].start, pair[0].end)):
+    pairs = list(zip(findings, actions))
+    # The analyzer's findings come sorted; sort only when a caller's are not (1 MB can mean 50,000).
+    if any(a[0].start > b[0].start for a, b in zip(pairs, pairs[1:])):
+        pairs.sort(key=lambda pair: (pair[0].start, pair[0].end))
+    for finding, action in pairs:
         if action == "allow" or finding.category == "code":
             continue
-        label = label_for(finding.type, labels)
+        label = labels.get(finding.type, finding.type)
         if style == "mask":
             placeholder = MASK
         elif style == "type":
             placeholder = f"[{label}]"
         else:
             key = (label, value_key(finding, text[finding.start:finding.end]))
-            if key not in numbers:
-                next_number[label] = next_number.get(label, 0) + 1
-                numbers[key] = next_number[label]
-            placeholder = f"<{label}_{numbers[key]}>"
+            number = numbers.get(key)
+            if number is None:
+                number = numbers[key] = next_number[label] = next_number.get(label, 0) + 1
+            placeholder = f"<{label}_{number}>"
         replacements.append(Replacement(finding.start, finding.end, placeholder, action))
     return replacements
 
