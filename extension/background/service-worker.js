@@ -12,7 +12,7 @@ import { DecisionRouter } from "./decisions.js";
 import { createDispatcher, Tier } from "./dispatch.js";
 import { BuiltinRules } from "./fallback.js";
 import { DecisionHistory } from "./history.js";
-import { readManagedSettings, SETTING_DEFAULTS } from "./managed-settings.js";
+import { parseManagedSettings, readManagedSettings, SETTING_DEFAULTS } from "./managed-settings.js";
 import { NativePort, PortState } from "./native-port.js";
 import { PolicyStore } from "./policy-store.js";
 import { computeState, ProtectionIndicator } from "./protection-state.js";
@@ -25,6 +25,7 @@ const extensionOrigin = api.runtime.getURL("").replace(/\/$/, "");
 const CHANNELS = new Set(["paste", "drop", "submit", "upload", "network"]);
 const USER_ACTIONS = new Set(["cancelled", "accepted_redaction", "overrode"]);
 const MAX_TEXT_CHARS = 8_000_000; // far above the policy's limit; beyond it the message is refused
+const SETTINGS_CACHE_KEY = "pf_managed_settings";
 
 async function loadGenerated(name) {
   const response = await fetch(api.runtime.getURL(`generated/${name}`));
@@ -101,6 +102,7 @@ policyStore.onChange(() => {
 });
 
 async function applySettings(next) {
+  await api.storage.local.set({ [SETTINGS_CACHE_KEY]: next });
   const hostChanged = next.agent_host_name !== settings.agent_host_name;
   settings = next;
   if (hostChanged && nativePort.state !== PortState.CLOSED) {
@@ -114,7 +116,11 @@ async function applySettings(next) {
 // ------------------------------------------------------------------------------------------ start-up
 
 async function start() {
-  settings = await readManagedSettings(api);
+  // Chrome answers the first storage.managed read only once its policy service has loaded, seconds
+  // after start-up. Start from the last settings seen (cached in storage.local) and apply the managed
+  // ones when they arrive, rather than holding every paste until then.
+  settings = parseManagedSettings((await api.storage.local.get(SETTINGS_CACHE_KEY))[SETTINGS_CACHE_KEY]);
+  readManagedSettings(api).then(applySettings);
   try {
     await policyStore.load();
   } catch (error) {

@@ -1,0 +1,235 @@
+// The native port's protocol helpers with a fake port and node's mock timers: ids, replies matched by
+// id, typed timeouts, errors, disconnects and reconnection with backoff.
+
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, describe, mock, test } from "node:test";
+
+import { ErrorCode, PromptfenceError } from "../common/errors.js";
+import { AgentClient, checkScanResult, scanTimeoutMs } from "../background/agent-client.js";
+import { NativePort, PortState } from "../background/native-port.js";
+import { fakeConnector, HELLO_RESULT } from "./helpers/fake-port.js";
+
+function openPort(options = {}) {
+  const { ports, connect } = fakeConnector();
+  const states = [];
+  const port = new NativePort({
+    connect,
+    hello: () => ({ type: "hello", versions: [1] }),
+    onStateChange: (state) => states.push(state),
+    timers: globalThis,
+    options: { backoffInitialMs: 100, backoffMaxMs: 400, ...options },
+  });
+  port.start();
+  return { port, ports, states };
+}
+
+async function rejectsWithCode(promise, code) {
+  await assert.rejects(promise, (error) => error instanceof PromptfenceError && error.code === code);
+}
+
+describe("NativePort", () => {
+  beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
+  afterEach(() => mock.timers.reset());
+
+  test("when it starts then it says hello with an envelope and opens on the reply", () => {
+    const { port, ports, states } = openPort();
+    const hello = ports[0].posted[0];
+    assert.equal(hello.v, 1);
+    assert.equal(hello.type, "hello");
+    assert.equal(typeof hello.id, "string");
+    assert.equal(port.state, PortState.CONNECTING);
+    ports[0].reply("hello", HELLO_RESULT);
+    return Promise.resolve().then(() => {
+      assert.equal(port.state, PortState.OPEN);
+      assert.deepEqual(states, [PortState.CONNECTING, PortState.OPEN]);
+      });
+  });
+
+  test("when replies arrive out of order then each resolves its own request", async () => {
+    const { port, ports } = openPort();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const first = port.request({ type: "status" }, 1000);
+    const second = port.request({ type: "policy" }, 1000);
+    const [statusRequest, policyRequest] = ports[0].posted.slice(1);
+    assert.notEqual(statusRequest.id, policyRequest.id);
+    ports[0].onMessage.fire({ v: 1, type: "policy_result", id: policyRequest.id, policy_version: "p", policy: {} });
+    ports[0].onMessage.fire({ v: 1, type: "status_result", id: statusRequest.id, state: "ok" });
+    assert.equal((await first).state, "ok");
+    assert.equal((await second).policy_version, "p");
+  });
+
+  test("when no reply comes in time then the request rejects with the timeout code", async () => {
+    const { port, ports } = openPort();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = port.request({ type: "scan", text: "x" }, 1500);
+    mock.timers.tick(1499);
+    let settled = false;
+    pending.catch(() => {}).finally(() => (settled = true));
+    await Promise.resolve();
+    assert.equal(settled, false);
+    mock.timers.tick(1);
+    await rejectsWithCode(pending, ErrorCode.TIMEOUT);
+    // A late reply for the timed-out id is ignored, not a crash.
+    const late = ports[0].posted.at(-1);
+    ports[0].onMessage.fire({ v: 1, type: "scan_result", id: late.id });
+  });
+
+  test("when the agent answers with an error then the request rejects with its code", async () => {
+    const { port, ports } = openPort();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    ports[0].fail("scan", ErrorCode.TOO_LARGE);
+    await rejectsWithCode(pending, ErrorCode.TOO_LARGE);
+  });
+
+  test("when a reply has the wrong type then the request rejects as internal", async () => {
+    const { port, ports } = openPort();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    const request = ports[0].posted.at(-1);
+    ports[0].onMessage.fire({ v: 1, type: "status_result", id: request.id });
+    await rejectsWithCode(pending, ErrorCode.INTERNAL);
+  });
+
+  test("when messages without an id arrive then they are ignored", async () => {
+    const { port, ports } = openPort();
+    ports[0].onMessage.fire(null);
+    ports[0].onMessage.fire("garbage");
+    ports[0].onMessage.fire({ v: 1, type: "error", id: null, code: "bad_request" });
+    assert.equal(port.state, PortState.CONNECTING);
+  });
+
+  test("when the host disconnects then pending requests fail and it reconnects with growing backoff", async () => {
+    const { port, ports, states } = openPort();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = port.request({ type: "scan", text: "x" }, 5000);
+    ports[0].drop();
+    await rejectsWithCode(pending, ErrorCode.AGENT_UNAVAILABLE);
+    assert.equal(port.state, PortState.CLOSED);
+    await rejectsWithCode(port.request({ type: "status" }, 1000), ErrorCode.AGENT_UNAVAILABLE);
+
+    mock.timers.tick(100);
+    assert.equal(ports.length, 2, "first retry after the initial backoff");
+    ports[1].drop();
+    mock.timers.tick(100);
+    assert.equal(ports.length, 2, "the second retry waits twice as long");
+    mock.timers.tick(100);
+    assert.equal(ports.length, 3);
+    ports[2].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    assert.equal(port.state, PortState.OPEN);
+    assert.deepEqual(states.filter((s) => s === PortState.OPEN).length, 2);
+  });
+
+  test("when requests are made while connecting then they are sent once hello is answered", async () => {
+    const { port, ports } = openPort();
+    const pending = port.request({ type: "status" }, 1000);
+    assert.equal(ports[0].posted.length, 1, "only hello so far");
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    assert.equal(ports[0].posted.length, 2);
+    ports[0].reply("status", { state: "ok" });
+    assert.equal((await pending).state, "ok");
+  });
+
+  test("when hello fails then the port is dropped and retried", async () => {
+    const { port, ports } = openPort();
+    ports[0].fail("hello", ErrorCode.AGENT_UNAVAILABLE);
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.equal(port.state, PortState.CLOSED);
+    assert.equal(ports[0].disconnected, true);
+    mock.timers.tick(100);
+    assert.equal(ports.length, 2);
+  });
+});
+
+describe("AgentClient", () => {
+  beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
+  afterEach(() => mock.timers.reset());
+
+  function client() {
+    const { port, ports } = openPort();
+    const health = [];
+    const agent = new AgentClient({ nativePort: port, extensionVersion: "0.1.0", onHealthChange: (h) => health.push(h) });
+    port.onStateChange = (state) => agent.portChanged(state);
+    return { agent, port, ports, health };
+  }
+
+  const SCAN_RESULT = {
+    decision: "redact",
+    findings: [{ type: "EMAIL_ADDRESS", category: "pii", start: 5, end: 16, score: 1, rule: "email", severity: "medium", action: "redact" }],
+    replacements: [{ start: 5, end: 16, placeholder: "<EMAIL_1>", action: "redact" }],
+    message: "m",
+    override_allowed: false,
+    justification_required: false,
+    policy_version: "default-1",
+    elapsed_ms: 1,
+    event_id: "0b7f7d0e-3f3c-4c1e-9d55-6c1f5b9d7a10",
+  };
+
+  test("when a scan is answered then the result is checked and the agent counts as healthy", async () => {
+    const { agent, ports, health } = client();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = agent.scan({ channel: "paste", site: "chatgpt.com", text: "mail bob@corp.com" });
+    const request = ports[0].posted.at(-1);
+    assert.deepEqual(
+      { type: request.type, channel: request.channel, site: request.site, text: request.text },
+      { type: "scan", channel: "paste", site: "chatgpt.com", text: "mail bob@corp.com" },
+    );
+    ports[0].reply("scan", SCAN_RESULT);
+    const result = await pending;
+    assert.equal(result.decision, "redact");
+    assert.equal(result.event_id, SCAN_RESULT.event_id);
+    assert.deepEqual(health, [true]);
+  });
+
+  test("when a scan times out then the agent is unhealthy and a status probe follows", async () => {
+    const { agent, ports, health } = client();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = agent.scan({ channel: "paste", site: "chatgpt.com", text: "hello" });
+    mock.timers.tick(scanTimeoutMs(5));
+    await rejectsWithCode(pending, ErrorCode.TIMEOUT);
+    assert.equal(agent.healthy, false);
+    assert.equal(agent.worthAsking(), false);
+    mock.timers.tick(500);
+    const probe = ports[0].posted.at(-1);
+    assert.equal(probe.type, "status");
+    ports[0].reply("status", { state: "ok" });
+    await Promise.resolve();
+    await Promise.resolve();
+    assert.equal(agent.healthy, true);
+    assert.deepEqual(health, [true, false, true]);
+  });
+
+  test("when a scan_result points outside the text then it is refused", () => {
+    assert.throws(() => checkScanResult({ ...SCAN_RESULT, replacements: [{ start: 0, end: 99, placeholder: "x" }] }, 20), /replacement/);
+    assert.throws(() => checkScanResult({ ...SCAN_RESULT, decision: "maybe" }, 20), /decision/);
+    assert.equal(checkScanResult(SCAN_RESULT, 20).can_override, false);
+  });
+
+  test("when texts grow then the scan timeout grows, within a cap", () => {
+    assert.equal(scanTimeoutMs(0), 1500);
+    assert.ok(scanTimeoutMs(100 * 1024) > scanTimeoutMs(1024));
+    assert.equal(scanTimeoutMs(100 * 1024 * 1024), 20_000);
+  });
+
+  test("when the user acts then user_action quotes the event id", async () => {
+    const { agent, ports } = client();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const pending = agent.userAction(SCAN_RESULT.event_id, "overrode", "customer asked");
+    const request = ports[0].posted.at(-1);
+    assert.deepEqual([request.type, request.event_id, request.action, request.justification], ["user_action", SCAN_RESULT.event_id, "overrode", "customer asked"]);
+    ports[0].reply("user_action", { event_id: SCAN_RESULT.event_id, recorded: true });
+    assert.equal(await pending, true);
+    await assert.rejects(agent.userAction(SCAN_RESULT.event_id, "shrugged"), (e) => e.code === ErrorCode.BAD_REQUEST);
+  });
+});
