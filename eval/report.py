@@ -127,8 +127,13 @@ def print_report(totals: Totals, clean: CleanShare, meta: dict, out=print) -> No
             + ", ".join(f"{t}={n}" for t, n in totals.unscored.most_common(10)))
     out("")
     out("Worst misses per type (values masked)")
+    by_type_fmt: dict[str, Counter] = defaultdict(Counter)
+    for miss in totals.misses:
+        by_type_fmt[miss.gold.type][miss.gold.fmt] += 1
     for type_name, picked in sorted(worst_misses(totals.misses).items()):
-        out(f"  {type_name}")
+        counts = by_type_fmt[type_name]
+        out(f"  {type_name}: {sum(counts.values())} missed; by format "
+            + ", ".join(f"{fmt}={n}" for fmt, n in counts.most_common(6)))
         for miss in picked:
             tag = f" as {miss.confused_with}" if miss.confused_with else ""
             extra = f" overlap {miss.best_overlap:.0%}" if miss.best_overlap else ""
