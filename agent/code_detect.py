@@ -30,7 +30,9 @@ CODE_START = re.compile(
       | (?:SELECT|select)\s.+\s(?:FROM|from)\s | (?:SELECT|FROM|WHERE|(?:LEFT\s+|RIGHT\s+|INNER\s+|OUTER\s+|CROSS\s+)?JOIN|ORDER\s+BY|GROUP\s+BY|HAVING|LIMIT|VALUES|UNION|WITH\s+\w+\s+AS)\s | (?:INSERT\s+INTO|insert\s+into|UPDATE\s+\w+\s+SET|update\s+\w+\s+set|DELETE\s+FROM|delete\s+from)\b
       | (?:CREATE|create|ALTER|alter|DROP|drop)\s+(?:TABLE|table|INDEX|index|VIEW|view|DATABASE|database)\b
       | <!DOCTYPE | <\?xml | </?[a-zA-Z][\w:-]*(?:\s+[\w:-]+=["'][^"']*["'])*\s*/?> | "[^"\n]{1,80}"\s*:\s*["\[{\d\-tfn]
-      | (?:sudo|apt-get|apt|yum|dnf|brew|pip3?|npm|npx|yarn|cd|ls|mkdir|rm|cp|mv|chmod|chown|curl|wget|git|docker|kubectl|echo|source|cat|grep|sed|awk|ssh|scp|tar|make|cargo|go|python3?|node)\s+-{0,2}[\w./$~"'-]
+      | (?:sudo|apt-get|apt|yum|dnf|brew|pip3?|npm|npx|yarn|cd|ls|mkdir|rm|cp|mv|chmod|chown|curl|wget|git|docker|kubectl|echo|source|cat|grep|sed|awk|ssh|scp|tar|gzip|gunzip|systemctl|make|cargo|go|python3?|node)\s+-{0,2}[\w./$~"'-]
+      | set\s+[-+][a-z]+ | for\s+\w+\s+in\s.*;\s*do\s*$ | (?:if|elif|while|until)\s+\[\[?\s | require(?:_relative)?\s+['"]
+      | import\s+["'(] | (?:export\s+)?(?:interface|enum|struct|trait)\s+\w+(?:<[^>]*>)?\s*[{:]?\s*$ | type\s+\w+(?:<[^>]*>)?\s*=\s
       | [\w.$\[\]'"]+\s*(?:[+\-*/%|&^]|<<|>>|\?\?|\|\||&&)?=\s*[^=\s] | @\w+(?:\(.*\))?\s*$ | (?:end|fi|done|esac|then|\}|\]|\)|\};|\);|\},|\],)\s*$
       | \w+(?:\.\w+)*\(.*\)\s*;?\s*$ | [\w-]+:\s*$ | -\s+[\w"'-]+:\s
     )""",
