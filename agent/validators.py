@@ -202,7 +202,10 @@ _NINO_NEVER_ALLOCATED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 def uk_nino(value: str) -> bool:
     # HMRC National Insurance Manual NIM39110: the letters D, F, I, Q, U, V are never used in either place,
     # O is not used as the second letter, and some prefixes are never allocated.
-    match = _NINO_SHAPE.fullmatch(value.replace(" ", ""))
+    compact = value.replace(" ", "")
+    if not compact.isascii():
+        return False
+    match = _NINO_SHAPE.fullmatch(compact.upper())  # people type it in lower case too
     if not match:
         return False
     first, second = match.group(1), match.group(2)

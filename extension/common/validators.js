@@ -179,7 +179,9 @@ const NINO_NEVER_ALLOCATED = new Set(["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"])
 export function ukNino(value) {
   // HMRC National Insurance Manual NIM39110: D, F, I, Q, U, V are never used in either place, O is not
   // used as the second letter, and some prefixes are never allocated.
-  const match = fullMatch(/^([A-Z])([A-Z])[0-9]{6}[A-D]$/, value.replaceAll(" ", ""));
+  const compact = value.replaceAll(" ", "");
+  if (!isAscii(compact)) return false;
+  const match = fullMatch(/^([A-Z])([A-Z])[0-9]{6}[A-D]$/, compact.toUpperCase()); // people type it in lower case too
   if (!match) return false;
   const [, first, second] = match;
   if ("DFIQUV".includes(first) || "DFIQUVO".includes(second)) return false;
