@@ -55,7 +55,15 @@ const nativePort = new NativePort({
     refreshState();
   },
 });
-const agent = new AgentClient({ nativePort, extensionVersion: manifest.version, onHealthChange: () => refreshState() });
+const agent = new AgentClient({
+  nativePort,
+  extensionVersion: manifest.version,
+  onHealthChange: (healthy) => {
+    // The daemon may have come back with another policy behind a port that never closed.
+    if (healthy && nativePort.state === PortState.OPEN) refreshPolicy();
+    refreshState();
+  },
+});
 const router = new DecisionRouter({
   agent,
   builtin,
