@@ -229,24 +229,18 @@
     })();
   }
 
-  // File inputs fire input then change; both are held until the files are checked, then re-fired.
-  const heldFileInputs = new WeakSet();
-
+  // File inputs fire input then change; both are stopped until the files are checked, then re-fired.
   function onFileInput(event) {
     const input = event.target;
     if (!event.isTrusted || !input || input.tagName !== "INPUT" || input.type !== "file") return;
     event.stopImmediatePropagation();
-    if (event.type === "input") {
-      heldFileInputs.add(input);
-      return;
-    }
+    if (event.type === "input") return; // change follows; both are re-fired together
     const files = Array.from(input.files || []);
     if (!files.length) {
       input.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
       input.dispatchEvent(new Event("change", { bubbles: true }));
       return;
     }
-    heldFileInputs.delete(input);
     (async () => {
       const accepted = await checkFiles(files, sites.findComposer(document, adapter) || input);
       const unchanged = accepted.length === files.length && accepted.every((file, i) => file === files[i]);
