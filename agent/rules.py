@@ -138,6 +138,11 @@ class Rule:
             behind, ahead = max(behind, extent[0]), max(ahead, extent[1])
         return behind, ahead
 
+    @cached_property
+    def prefixes(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Per pattern, the lower-cased literals every match starts with (None: no such literal)."""
+        return tuple(literal_prefixes(pattern) for pattern in self.patterns)
+
     def matches(self, text: str, lowered: str) -> Iterable[re.Match]:
         """Every pattern's matches, as a full scan gives them; keyword rules scan only near their keywords.
 
@@ -153,9 +158,12 @@ class Rule:
             windows = keyword_windows(lowered, self.keywords, *self.reach)
             if sum(end - start for start, end in windows) * 2 > len(text):
                 windows = None  # the windows cover most of the text: one plain scan is cheaper
-        for pattern in self.patterns:
+        for pattern, prefixes in zip(self.patterns, self.prefixes):
             if windows is None:
-                yield from pattern.finditer(text)
+                if prefixes and len(lowered) == len(text):
+                    yield from prefix_matches(pattern, prefixes, text, lowered)
+                else:
+                    yield from pattern.finditer(text)
                 continue
             ahead = self.reach[1]
             for start, end in windows:
@@ -195,6 +203,86 @@ class Rule:
 
 
 WINDOWED_SCAN_MIN_CHARS = 8192
+MIN_PREFIX_CHARS = 3
+
+
+def literal_prefixes(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """The literal strings (lower-cased) one of which starts every match, after leading zero-width
+    assertions; None when the pattern has no such literal of at least MIN_PREFIX_CHARS characters.
+
+    Most secret rules look like `(?<![A-Za-z0-9])ghp_[A-Za-z0-9]{36}`: the leading lookbehind stops Python's
+    regex engine from using its fast literal-prefix search, so it tries the pattern at every position.
+    Finding `ghp_` with str.find and matching only there gives the same matches (see prefix_matches)."""
+    try:
+        from re import _parser as sre_parse  # Python >= 3.11
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    if parsed.getwidth()[0] == 0:
+        return None
+    items = list(parsed.data)
+    while items and str(items[0][0]) in ("AT", "ASSERT", "ASSERT_NOT"):
+        items.pop(0)
+    found = _prefixes_of(items)
+    if found is None or any(len(p) < MIN_PREFIX_CHARS for p in found[0]):
+        return None
+    return tuple(sorted({p.lower() for p in found[0]}))
+
+
+def _prefixes_of(items, limit: int = 16) -> tuple[list[str], bool] | None:
+    """Literal prefixes of a parsed sequence, and whether they are the whole sequence: literals, small sets
+    of literals, groups and alternations of those; the scan stops at the first item that is anything else."""
+    prefixes = [""]
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            prefixes = [p + chr(av) for p in prefixes]
+            continue
+        if name == "IN" and all(str(o) == "LITERAL" for o, _ in av) and len(av) * len(prefixes) <= limit:
+            prefixes = [p + chr(v) for p in prefixes for _, v in av]
+            continue
+        if name in ("SUBPATTERN", "BRANCH"):
+            tails: list[str] = []
+            whole = True
+            for sub in ([av[-1]] if name == "SUBPATTERN" else av[1]):
+                found = _prefixes_of(list(sub.data), limit)
+                if found is None:
+                    tails = []
+                    break
+                tails.extend(found[0])
+                whole = whole and found[1]
+            if tails and len(tails) * len(prefixes) <= limit:
+                prefixes = [p + t for p in prefixes for t in tails]
+                if whole:
+                    continue  # the group was all literal: what follows extends the prefixes
+        return (prefixes, False) if all(prefixes) else None
+    return (prefixes, True) if all(prefixes) else None
+
+
+def prefix_matches(pattern: re.Pattern, prefixes: Sequence[str], text: str, lowered: str) -> Iterable[re.Match]:
+    """pattern.finditer(text), trying only the positions where one of the prefixes starts.
+
+    Every match starts with a prefix (its assertions are zero-width), so every other position would fail;
+    pattern.match(text, pos) sees the text before pos as finditer does (lookbehinds, \\b). Positions inside
+    the previous match are skipped, as finditer's non-overlapping scan does. Case-insensitive patterns are
+    searched in the lower-cased text (the caller checked it has the text's length)."""
+    positions: list[int] = []
+    for prefix in prefixes:
+        position = lowered.find(prefix)
+        while position >= 0:
+            positions.append(position)
+            position = lowered.find(prefix, position + 1)
+    if len(prefixes) > 1:
+        positions = sorted(set(positions))
+    resume = 0
+    for position in positions:
+        if position < resume:
+            continue
+        match = pattern.match(text, position)
+        if match is not None:
+            resume = match.end()
+            yield match
 
 
 def pattern_reach(pattern: re.Pattern) -> tuple[int, int] | None:

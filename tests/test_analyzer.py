@@ -295,6 +295,39 @@ def test_when_a_keyword_rule_scans_windows_then_it_matches_like_a_full_scan(rule
     assert windowed == full
 
 
+PREFIX_RULES = [rule for rule in PACK.rules if any(rule.prefixes)]
+
+
+def test_when_rules_start_with_a_literal_then_most_secret_rules_use_the_prefix_scan():
+    assert len(PREFIX_RULES) > len(PACK.rules) // 3
+
+
+@pytest.mark.parametrize("rule", PREFIX_RULES, ids=[rule.id for rule in PREFIX_RULES])
+def test_when_a_rule_scans_from_its_literal_prefixes_then_it_matches_like_a_full_scan(rule):
+    inputs = [v["input"] for name in INDEX["vector_files"] for v in load_json(BASE / name)["vectors"]]
+    # Upper-cased copies too: case-insensitive rules must still find their prefixes.
+    text = "\n".join(inputs + [value.upper() for value in inputs])
+    full = [(m.start(), m.end()) for p in rule.patterns for m in p.finditer(text)]
+    assert [(m.start(), m.end()) for m in rule.matches(text, text.lower())] == full
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(?<![A-Za-z0-9])ghp_[A-Za-z0-9]{36}", ("ghp_",)),
+    (r"\b(?:sk|rk)_live_[0-9a-z]{24}", ("rk_live_", "sk_live_")),
+    (r"(?<!x)(AKIA|ASIA)[A-Z0-9]{16}", ("akia", "asia")),
+    (r"(?<!x)[0-9]{12,19}", None),
+    (r"(?:ab|c)def", ("abdef", "cdef")),
+    (r"(?:ab|c)[0-9]def", None),  # one branch's literal is too short
+    (r"x?yz_token", None),   # optional first character: matches need not start with x
+])
+def test_when_a_pattern_is_parsed_then_its_literal_prefixes_are_known(pattern, expected):
+    import re
+
+    from promptfence.agent.rules import literal_prefixes
+
+    assert literal_prefixes(re.compile(pattern)) == expected
+
+
 def test_when_keywords_are_far_apart_then_windows_cover_only_their_neighbourhood():
     text = "x" * 5000 + "token" + "y" * 5000 + "token" + "z" * 5000
     windows = keyword_windows(text, ["token"], 10, 100)
