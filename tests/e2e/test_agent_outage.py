@@ -23,7 +23,7 @@ def test_when_the_agent_dies_then_the_fail_modes_apply_and_protection_returns(br
     browser.wait_for_state("protected")
     # The policy reached the extension before the outage: it is what tells it claude.ai fails closed.
     popup = browser.popup()
-    assert "e2e-outage-1" in popup.text()
+    popup.wait_for_text("e2e-outage-1")
     popup.close()
 
     # Kill it and keep it down even if the native host tries to start a new one: we hold its lock.

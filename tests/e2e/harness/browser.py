@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from . import sites
@@ -91,3 +92,16 @@ def extension_service_worker(context, ext_id: str, timeout_ms: float = 15_000):
             return worker
     return context.wait_for_event("serviceworker", predicate=lambda w: w.url.startswith(prefix),
                                   timeout=timeout_ms)
+
+
+def extension_with_host_permissions(destination: Path, hosts: list[str], source: Path = EXTENSION_DIR) -> Path:
+    """A copy of the unpacked extension with `hosts` added to its host_permissions, as an administrator
+    who repackages it for a force-install would ship it (see extension/background/site-registry.js).
+    Chrome only grants an optional host permission during a user gesture, which a test cannot give; the
+    pinned `key` is kept, so the copy has the same ID."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("tests", "*.test.js"))
+    manifest_path = destination / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["host_permissions"] = list(manifest.get("host_permissions", [])) + [f"https://{h}/*" for h in hosts]
+    manifest_path.write_text(json.dumps(manifest, indent=2))
+    return destination

@@ -38,5 +38,14 @@ class Popup:
             self.page.wait_for_timeout(POLL_SECONDS * 1000)
             self.page.reload()
 
+    def wait_for_text(self, needle: str, timeout: float = 20.0) -> None:
+        """Reopen the popup until its text contains `needle`."""
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the popup never showed {needle!r}; it shows: {self.text()!r}")
+            self.page.wait_for_timeout(POLL_SECONDS * 1000)
+            self.page.reload()
+
     def close(self) -> None:
         self.page.close()
