@@ -20,6 +20,7 @@ built in a worker process after fork or spawn.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -80,6 +81,15 @@ class NerEntity:
 
 _models: dict[str, object] = {}
 _models_lock = threading.Lock()
+
+
+def _new_lock_after_fork() -> None:
+    # A forked worker must not inherit the lock in a held state from a thread that no longer exists there.
+    global _models_lock
+    _models_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock_after_fork)
 
 
 def load_ner_model(name: str):

@@ -52,6 +52,7 @@ RULE_IDS = {"PERSON": "table-person", "LOCATION": "table-location", "ORGANIZATIO
 
 HAS_LETTER = re.compile(r"[^\W\d_]")
 HAS_DIGIT = re.compile(r"\d")
+INDEX_SUFFIX = re.compile(r"[\s_-]?\d$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,8 @@ def make_table(text: str, lines: Sequence, first: int, last: int, shape: tuple[s
     delimiter, fields = shape
     header = [clean_cell(text, a, b) for a, b in split_fields(text, lines[first].start, lines[first].end, delimiter)]
     column_types: tuple[str | None, ...] = ()
-    if all(len(cell) <= MAX_HEADER_CELL and not HAS_DIGIT.search(cell.strip("_123")) for cell in header):
+    # A header row has short cells and no digits, except an index at the end of a name (address_2).
+    if all(len(cell) <= MAX_HEADER_CELL and not HAS_DIGIT.search(INDEX_SUFFIX.sub("", cell)) for cell in header):
         column_types = tuple(COLUMN_TYPE.get(normalise_header(cell)) for cell in header)
         if not any(column_types):
             column_types = ()
