@@ -383,6 +383,8 @@ async def run(settings: Settings, pool_factory=scheduler.WorkerPool, ready_callb
         sock = _bind_unix_socket(settings.address)
         server = await asyncio.start_unix_server(agent.serve_connection, sock=sock)
     log.info("listening on %s", settings.address)
+    # For an embedding caller (tests run the daemon in a thread): stop it from any thread.
+    agent.request_stop = lambda: loop.call_soon_threadsafe(stop.set)
     if ready_callback:
         ready_callback(agent)
 

@@ -41,8 +41,27 @@ def create_engine(home: str | None):
     return Engine.create(config)
 
 
+def _exit_with_parent() -> None:
+    """End this worker when the daemon dies, however it dies (SIGKILL included): otherwise it would wait
+    on the pool's queue forever, holding its model in memory."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch():
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def initialize(factory: Callable, factory_args: tuple, install_key: bytes, ready_queue) -> None:
     """Pool initializer: build the engine, then say so (pid, or the error) on `ready_queue`."""
+    _exit_with_parent()
     try:
         _State.engine = factory(*factory_args)
         _State.install_key = install_key
