@@ -102,23 +102,23 @@
     switch (verdict.decision) {
       case "allow":
         tracker.clear(text);
-        editor.insertText(target, text, selection);
+        await editor.insertText(target, text, selection);
         return;
       case "redact":
-        editor.insertText(target, verdict.redacted, selection);
+        await editor.insertText(target, verdict.redacted, selection);
         highlightPlaceholders(target, verdict.redacted, verdict.redactedMarks);
         report(verdict, "accepted_redaction");
         return;
       case "warn": {
         const choice = await askUser(verdict, channel, target);
         if (choice.action === "paste-redacted") {
-          editor.insertText(target, verdict.redacted, selection);
+          await editor.insertText(target, verdict.redacted, selection);
           highlightPlaceholders(target, verdict.redacted, verdict.redactedMarks);
           report(verdict, "accepted_redaction");
         } else if (choice.action === "paste-anyway") {
           const inserted = verdict.overrideText ?? text;
           tracker.clear(inserted);
-          editor.insertText(target, inserted, selection);
+          await editor.insertText(target, inserted, selection);
           report(verdict, "overrode", choice.justification);
         } else {
           report(verdict, "cancelled");
@@ -267,18 +267,25 @@
     submitting = true;
     try {
       const verdict = await scanWithIndicator("submit", text, composer);
-      const sendNow = async (sentText) => {
-        tracker.clear(sentText);
-        tracker.clear(editor.readText(composer));
-        guard.settle();
-        // Let the editor fold the DOM change into its state before the site reads it to send.
+      const sendNow = async (sentText, replaced = true) => {
+        // Let the editor fold the change into its state before the site reads it to send.
         await new Promise((resolve) => setTimeout(resolve, 0));
+        if (ns.normaliseForGuard(editor.readText(composer)) !== ns.normaliseForGuard(sentText)) {
+          if (!replaced) return; // the user edited while we scanned: the next Enter scans the new text
+          // The editor did not take the replacement: send nothing rather than what it holds.
+          tracker.refuse(text);
+          guard.settle();
+          await askUser({ ...unavailableVerdict(), source: "editor", message: notice.t("replace_failed_message") }, "submit", composer);
+          return;
+        }
+        tracker.clear(sentText);
+        guard.settle();
         resend();
       };
-      if (verdict.decision === "allow") return sendNow(text);
+      if (verdict.decision === "allow") return sendNow(text, false);
       if (verdict.decision === "redact") {
         tracker.refuse(text);
-        editor.replaceText(composer, verdict.redacted);
+        await editor.replaceText(composer, verdict.redacted);
         highlightPlaceholders(composer, verdict.redacted, verdict.redactedMarks);
         report(verdict, "accepted_redaction");
         return sendNow(verdict.redacted);
@@ -286,16 +293,16 @@
       const choice = await askUser(verdict, "submit", composer);
       if (choice.action === "paste-redacted") {
         tracker.refuse(text);
-        editor.replaceText(composer, verdict.redacted);
+        await editor.replaceText(composer, verdict.redacted);
         report(verdict, "accepted_redaction");
         return sendNow(verdict.redacted);
       }
       if (choice.action === "paste-anyway") {
         const sent = verdict.overrideText ?? text;
-        if (sent !== text) editor.replaceText(composer, sent);
+        if (sent !== text) await editor.replaceText(composer, sent);
         tracker.clear(text);
         report(verdict, "overrode", choice.justification);
-        return sendNow(sent);
+        return sendNow(sent, sent !== text);
       }
       if (verdict.decision === "warn") report(verdict, "cancelled");
       tracker.refuse(text);
