@@ -52,3 +52,25 @@ NEVER_CANDIDATES = frozenset(
     oct nov dec i i'm i've i'll i'd ok okay
     """.split()
 )
+
+# Technology and product names that developers' prompts are full of. The small model often labels them as
+# places or organisations ("Python" a LOCATION, "Flask" a LOCATION); they are never personal data, so they
+# neither open an NER window nor count as an entity. Words that are also first names or surnames (Ruby,
+# Claude, Swift) are left out on purpose.
+TECH_TERMS = frozenset(
+    """
+    python java javascript typescript golang rust php perl kotlin scala haskell elixir erlang
+    clojure lua bash powershell sql nosql html css json yaml toml xml markdown regex graphql grpc rest
+    react angular vue svelte nextjs next.js nuxt django flask fastapi rails laravel node
+    node.js nodejs deno jquery bootstrap tailwind webpack vite babel eslint prettier jest pytest junit
+    numpy pandas scipy matplotlib jupyter pytorch tensorflow keras sklearn scikit-learn spacy presidio
+    linux ubuntu debian fedora centos alpine windows macos ios android chrome chromium firefox safari
+    docker kubernetes helm terraform ansible jenkins nginx apache redis postgres postgresql mysql sqlite
+    mongodb mariadb elasticsearch kafka rabbitmq celery airflow spark hadoop snowflake bigquery redshift
+    aws azure gcp s3 ec2 lambda cloudfront heroku vercel netlify firebase supabase cloudflare
+    git github gitlab bitbucket jira confluence slack zoom excel powerpoint outlook sharepoint
+    onedrive dropbox notion trello figma sketch photoshop chatgpt openai gemini copilot llama
+    mistral gpt gpt-4 llm api sdk cli ide vscode vim emacs intellij pycharm xcode npm pip yarn conda
+    homebrew maven gradle cargo nuget oauth jwt saml ssl tls https http ssh ftp dns tcp udp ip
+    """.split()
+)

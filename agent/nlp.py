@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES
+from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES, TECH_TERMS
 from promptfence.agent.errors import ErrorCode, PromptfenceError
 from promptfence.agent.layout import Layout, analyse_layout
 
@@ -133,7 +133,7 @@ def is_candidate(word: str, sentence_start: bool) -> bool:
         lower_base = re.split(r"['’]", lower, maxsplit=1)[0]
     else:
         lower_base = lower
-    if lower in NEVER_CANDIDATES or lower_base in NEVER_CANDIDATES:
+    if lower in NEVER_CANDIDATES or lower_base in NEVER_CANDIDATES or lower in TECH_TERMS:
         return False
     if sentence_start:
         return lower not in COMMON_SENTENCE_STARTS and lower not in STOP_WORDS and lower_base not in STOP_WORDS
@@ -181,13 +181,14 @@ def _cut(tokens: Sequence[tuple[int, int]], first: int, last: int) -> list[tuple
 
 
 def is_junk(value: str) -> bool:
-    """NER output that is never a name, place or organisation: one character, digits, code identifiers."""
+    """NER output that is never a name, place or organisation: one character, digits, code identifiers,
+    technology names."""
     stripped = value.strip()
     if len(stripped) < 2 or not any(c.isalpha() for c in stripped):
         return True
     if CODE_LIKE.search(stripped):
         return True
-    if "\n" in stripped:
+    if "\n" in stripped or stripped.lower() in TECH_TERMS:
         return True
     # A lone ALL-CAPS token of up to 4 letters is an acronym the model guessed at (API, CEO, JSON).
     return stripped.isupper() and " " not in stripped and len(stripped) <= 4

@@ -85,6 +85,8 @@ def test_when_prose_is_analysed_in_windows_then_it_finds_what_the_whole_text_giv
     ("I", False, False),
     ("(Vance,", False, True),
     ("okonkwo", False, False),
+    ("Python", False, False),
+    ("Kubernetes,", False, False),
 ])
 def test_when_a_word_is_checked_then_only_name_like_words_are_candidates(word, sentence_start, expected):
     assert nlp.is_candidate(word, sentence_start) is expected
@@ -103,6 +105,8 @@ def test_when_prose_has_no_capitalised_candidates_then_ner_reads_nothing():
     ("os.path", True),
     ("API", True),
     ("<Margaret>", True),
+    ("Flask", True),
+    ("Google Sheets", False),
     ("Margaret Okonkwo", False),
     ("New York", False),
     ("McDonald", False),
