@@ -38,6 +38,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                "promptfence.agent.cli:add_scan_arguments", "promptfence.agent.cli:run_scan"),
     Subcommand("fingerprint", "print the salted hashes of values for a policy's exact-data-match sets",
                "promptfence.agent.cli:add_fingerprint_arguments", "promptfence.agent.cli:run_fingerprint"),
+    Subcommand("agent", "run the agent daemon that browsers reach through the native host (one per user)",
+               "promptfence.agent.daemon:add_arguments", "promptfence.agent.daemon:run_cli"),
 )
 
 

@@ -411,11 +411,8 @@ async def run(settings: Settings, pool_factory=scheduler.WorkerPool, ready_callb
                 pass
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="promptfence agent",
-        description="Run the Promptfence agent daemon (one per user) that browsers reach through the native host.",
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `promptfence agent` (the CLI's subcommand table calls this)."""
     parser.add_argument("--no-gui", action="store_true", help="no tray icon (tests, servers, headless sessions)")
     parser.add_argument("--socket", help="listen here instead of the user's runtime dir (a pipe name on Windows)")
     parser.add_argument("--home", help="testing mode: keep data, logs, lock and socket in this directory")
@@ -424,6 +421,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-pending", type=int, default=scheduler.DEFAULT_MAX_PENDING,
                         help="scans waiting or running beyond which requests get `busy`")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="promptfence agent",
+        description="Run the Promptfence agent daemon (one per user) that browsers reach through the native host.",
+    )
+    add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -447,7 +452,11 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    return run_cli(parse_args(argv))
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """`promptfence agent`: 0 when it ran and stopped, or when a healthy agent already runs; 1 otherwise."""
     settings = settings_from_args(args)
     ipc.ensure_private_dir(settings.data_dir)
     setup_logging(settings.log_dir, args.log_level)

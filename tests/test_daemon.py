@@ -341,8 +341,10 @@ def test_when_the_lock_is_held_then_a_second_lock_fails_with_the_owner_pid(tmp_p
         pass
 
 
-def test_when_a_healthy_agent_runs_then_a_second_one_exits_0_with_a_message(running, capsys):
-    code = daemon.main(["--no-gui", "--home", str(running.home), "--socket", running.address])
+def test_when_a_healthy_agent_runs_then_a_second_promptfence_agent_exits_0_with_a_message(running, capsys):
+    from promptfence.agent import cli
+
+    code = cli.main(["agent", "--no-gui", "--home", str(running.home), "--socket", running.address])
     assert code == 0
     assert "already running" in capsys.readouterr().out
 
