@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -36,15 +37,33 @@ SIZES = {"1 KB": 1024, "100 KB": 100 * 1024}
 WARMUP_RUNS = 2
 RUN_TIMEOUT_MS = 60_000
 RESULTS = Path("bench/results/browser.json")
+# The daemon logs one line per scan (no text): its own time and decision, to set beside the browser's.
+SCAN_LOG_LINE = re.compile(r" scan id=\S+ .*?chars=(\d+) decision=(\w+) .*? ms=([\d.]+)$")
 
-# Everyday words, no names: clean text that the agent must read in full and let through.
-WORDS = (
-    "the a we should review plan budget meeting notes team project update release schedule customer "
-    "feedback product design test build deploy server database query report draft summary next week "
-    "quarter goals risk issue fix change request support ticket document process training weekly sync "
-    "agenda action item owner status progress timeline scope estimate cost resource priority launch "
-    "market analysis data model version performance latency memory error log metric dashboard review"
-).split()
+# Ordinary prompt sentences without names, places or organisations: clean text the agent reads in
+# full (NER included) and lets through. (Random word salad is not clean: sentence-initial nouns read as
+# names to a small NER model.)
+SENTENCES = """\
+We moved the release to next week because the integration tests kept failing on the build server.
+Please summarise the main risks of the migration plan in a short paragraph.
+The team agreed to review the budget again after the quarterly numbers are final.
+Most of the latency comes from the database query that runs before every page load.
+Can you suggest a clearer structure for the onboarding guide for new engineers?
+The customer feedback from the last survey was mostly positive about the new search feature.
+We still need an owner for the action items from the weekly planning meeting.
+Rewrite this paragraph so that it sounds less formal and a little shorter.
+The dashboard shows a spike in error rates every night when the backup job starts.
+Our goal for this quarter is to reduce the time it takes to resolve a support ticket.
+The draft proposal needs a section on costs and a realistic timeline.
+Explain the difference between a process and a thread in simple terms.
+The training material is out of date and does not cover the new approval workflow.
+We should add more tests around the payment retry logic before the next release.
+The design review raised concerns about how the cache is invalidated after an update.
+Give me three options for naming the new internal tool, each with a short reason.
+The memory usage of the service grows slowly until it is restarted on the weekend.
+Everyone liked the idea of a shorter status update at the start of the meeting.
+The estimate assumes that two people work on the feature for about four weeks.
+Turn these notes into a polite email that asks for the missing documents.""".splitlines()
 
 # Installed in the page before each paste: timestamps the keydown and the end condition.
 PROBE = """
@@ -71,12 +90,12 @@ PROBE = """
 
 
 def clean_text(size: int, seed: int = 7) -> str:
-    """About `size` characters of sentences in lines (single newlines: editors keep them as typed)."""
+    """`size` characters of prompt prose in lines of one to three sentences (single newlines: the
+    editors keep them as pasted)."""
     rng = random.Random(seed)
     lines, length = [], 0
     while length < size:
-        words = [rng.choice(WORDS) for _ in range(rng.randint(8, 16))]
-        line = " ".join(words).capitalize() + "."
+        line = " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
         lines.append(line)
         length += len(line) + 1
     return "\n".join(lines)[:size - 1].rstrip() + "."
@@ -125,6 +144,22 @@ def measure_once(context, case: Case) -> float:
         page.close()
 
 
+def agent_scans(log_path: Path, offset: int) -> tuple[list[float], dict[str, int], int]:
+    """Scans the daemon logged after byte `offset`: their times, their decisions, and the new offset."""
+    if not log_path.exists():
+        return [], {}, offset
+    with open(log_path, "rb") as log:
+        log.seek(offset)
+        chunk = log.read()
+    times, decisions = [], {}
+    for line in chunk.decode(errors="replace").splitlines():
+        match = SCAN_LOG_LINE.search(line)
+        if match:
+            times.append(float(match.group(3)))
+            decisions[match.group(2)] = decisions.get(match.group(2), 0) + 1
+    return times, decisions, offset + len(chunk)
+
+
 def measure(context, case: Case, runs: int) -> list[float]:
     for _ in range(WARMUP_RUNS):
         measure_once(context, case)
@@ -151,7 +186,7 @@ def fmt(stats: dict | None, key: str) -> str:
 
 def print_table(rows: list[dict]) -> None:
     header = (f"{'case':<22} {'size':>6} | {'extension med':>13} {'p95':>8} | {'no ext med':>10} {'p95':>8}"
-              f" | {'overhead med':>12}")
+              f" | {'overhead med':>12} | {'agent med':>9}  agent decisions")
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -160,7 +195,8 @@ def print_table(rows: list[dict]) -> None:
         if with_ext and without:
             overhead = f"{with_ext['median_ms'] - without['median_ms']:.1f}"
         print(f"{row['case']:<22} {row['size']:>6} | {fmt(with_ext, 'median_ms'):>13} {fmt(with_ext, 'p95_ms'):>8}"
-              f" | {fmt(without, 'median_ms'):>10} {fmt(without, 'p95_ms'):>8} | {overhead:>12}")
+              f" | {fmt(without, 'median_ms'):>10} {fmt(without, 'p95_ms'):>8} | {overhead:>12}"
+              f" | {fmt(row['agent'], 'median_ms'):>9}  {row['agent_decisions']}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,14 +221,18 @@ def main(argv: list[str] | None = None) -> int:
             guarded = browser_mod.launch(pw, guarded_profile, server.port, env=home.env())
             plain = browser_mod.launch(pw, work / "without-extension", server.port, extension=None)
             browser_mod.extension_service_worker(guarded, ext_id)
+            log_offset = 0
             for case in cases():
                 runs = args.runs if case.size_label == "1 KB" else args.runs_large
                 started = time.monotonic()
+                _, _, log_offset = agent_scans(home.log_path, log_offset)
                 with_ext = measure(guarded, case, runs)
+                agent_ms, agent_decisions, log_offset = agent_scans(home.log_path, log_offset)
                 # Without the extension only the clean paste means anything (nothing redacts or blocks).
                 without = measure(plain, case, runs) if case.kind == "insert" else None
                 rows.append({"case": case.name, "size": case.size_label, "chars": len(case.text),
-                             "with_extension": summary(with_ext), "without_extension": summary(without)})
+                             "with_extension": summary(with_ext), "without_extension": summary(without),
+                             "agent": summary(agent_ms), "agent_decisions": agent_decisions})
                 print(f"  measured {case.name} {case.size_label} in {time.monotonic() - started:.0f} s",
                       file=sys.stderr)
             guarded.close()
@@ -203,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nIn-browser latency, Control+V to inserted (or blocked), {SITE.host} fixture (ProseMirror), ms")
     print_table(rows)
+    print("agent med: the daemon's own time per scan (its log), warm-up runs included; an agent decision"
+          " that differs from the case means the extension decided without it (timeout -> fail mode).")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"site": SITE.host, "rows": rows}, indent=2))
     return 0

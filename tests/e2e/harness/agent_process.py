@@ -67,6 +67,10 @@ class AgentHome:
     def outbox_path(self) -> Path:
         return self.data_dir / "outbox.sqlite"
 
+    @property
+    def log_path(self) -> Path:
+        return self.root / "log" / "agent.log"
+
     def write_policy(self, document: dict) -> None:
         # Write then rename, so a daemon never reads half a file.
         partial = self.policy_path.with_suffix(".tmp")
