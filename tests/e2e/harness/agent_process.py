@@ -1,4 +1,4 @@
-"""The real agent daemon in testing mode (`--no-gui --socket PATH --home DIR`), and
+"""The real agent daemon in testing mode (`promptfence agent --no-gui --socket PATH --home DIR`), and
 the means to kill it the hard way and bring it back.
 
 Everything the daemon keeps lives under one short temporary directory (AF_UNIX paths are limited to
@@ -23,10 +23,9 @@ from promptfence.agent.daemon import existing_agent_healthy
 from promptfence.agent.lock import AlreadyLocked, InstanceLock, read_pid
 
 REPO = Path(__file__).resolve().parents[3]
-PYTHON = REPO / ".venv" / "bin" / "python"
-# The daemon's entry point as the native host itself invokes it (native_host.start_daemon), so both
-# ways of starting it run the same thing.
-DAEMON = [str(PYTHON), "-m", "promptfence.agent.daemon"]
+# The command-line contract; the native host starts the same daemon as `python -m
+# promptfence.agent.daemon` (test_host_starts_agent.py covers that path).
+DAEMON = [str(REPO / ".venv" / "bin" / "promptfence"), "agent"]
 DEFAULT_POLICY = REPO / "shared-rules" / "policy" / "default.json"
 READY_TIMEOUT_S = 90.0  # the model loads once per worker; two slow shared cores
 
