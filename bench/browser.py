@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -220,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             browser_mod.register_native_host(guarded_profile, ext_id)
             guarded = browser_mod.launch(pw, guarded_profile, server.port, env=home.env())
             plain = browser_mod.launch(pw, work / "without-extension", server.port, extension=None)
-            browser_mod.extension_service_worker(guarded, ext_id)
+            browser_mod.extension_service_worker(guarded)
             log_offset = 0
             for case in cases():
                 runs = args.runs if case.size_label == "1 KB" else args.runs_large
@@ -240,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         daemon.stop()
         home.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nIn-browser latency, Control+V to inserted (or blocked), {SITE.host} fixture (ProseMirror), ms")
     print_table(rows)

@@ -80,7 +80,7 @@ class BrowserUnderTest:
         return self.server.recorder
 
     def service_worker(self):
-        return browser_mod.extension_service_worker(self.context, self.ext_id)
+        return browser_mod.extension_service_worker(self.context)
 
     def popup(self) -> Popup:
         return Popup(self.context, self.ext_id)
@@ -101,8 +101,10 @@ def browser(playwright, site_server, extension_dir, agent_home, agent, tmp_path_
     context = browser_mod.launch(playwright, profile, site_server.port, extension=extension_dir,
                                  env=agent_home.env())
     under_test = BrowserUnderTest(context, ext_id, site_server, agent_home)
-    worker = under_test.service_worker()
-    assert worker.url.startswith(f"chrome-extension://{ext_id}/"), "the pinned extension ID did not load"
+    loaded_id = under_test.service_worker().url.split("/")[2]
+    # The host manifest's allowed_origins names the pinned ID; any other ID means the manifest `key`
+    # and extension/EXTENSION_ID disagree, and every native call would be refused.
+    assert loaded_id == ext_id, f"extension loaded as {loaded_id}, extension/EXTENSION_ID says {ext_id}"
     yield under_test
     context.close()
 

@@ -84,14 +84,15 @@ def launch(playwright, user_data_dir: Path, port: int, *, extension: Path | None
     return context
 
 
-def extension_service_worker(context, ext_id: str, timeout_ms: float = 15_000):
-    """The extension's service worker, waiting for it to start if it has not yet."""
-    prefix = f"chrome-extension://{ext_id}/"
+def extension_service_worker(context, timeout_ms: float = 15_000):
+    """The (only) extension's service worker, waiting for it to start if it has not yet."""
+    def is_extension(worker) -> bool:
+        return worker.url.startswith("chrome-extension://")
+
     for worker in context.service_workers:
-        if worker.url.startswith(prefix):
+        if is_extension(worker):
             return worker
-    return context.wait_for_event("serviceworker", predicate=lambda w: w.url.startswith(prefix),
-                                  timeout=timeout_ms)
+    return context.wait_for_event("serviceworker", predicate=is_extension, timeout=timeout_ms)
 
 
 def extension_with_host_permissions(destination: Path, hosts: list[str], source: Path = EXTENSION_DIR) -> Path:
