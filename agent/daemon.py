@@ -182,7 +182,7 @@ class Agent:
             protocol.loggable_id(request.id), conn.number, site, channel, len(text), result["decision"],
             len(result["findings"]), outcome["worker_ms"], elapsed_ms,
         )
-        return reply("scan_result", request.id, **result, event_id=event_id)
+        return fit_reply(reply("scan_result", request.id, **result, event_id=event_id))
 
     async def user_action(self, request: protocol.Request, conn: Connection) -> dict:
         body = request.body
@@ -296,6 +296,31 @@ class Agent:
         except (ConnectionError, OSError):
             # The host hung up mid-reply: its other requests end with the connection, others carry on.
             conn.writer.close()
+
+
+SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def fit_reply(result: dict) -> dict:
+    """Keep a scan_result under the browser's 1 MB: a text with thousands of findings (a pasted customer
+    table) would exceed it. Replacements are what the extension needs to redact, so they stay whole; the
+    findings list is cut to the most severe that fit, and `findings_truncated` says so. If the
+    replacements alone do not fit, _send turns the reply into `too_large`."""
+    if len(framing.dump_message(result)) <= framing.MAX_REPLY_BYTES:
+        return result
+    findings = result["findings"]
+    result["findings"] = []
+    result["findings_truncated"] = True
+    budget = framing.MAX_REPLY_BYTES - len(framing.dump_message(result))
+    kept, used = [], 0
+    for finding in sorted(findings, key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f["start"])):
+        size = len(framing.dump_message(finding)) + 1  # and its comma
+        if used + size > budget:
+            break
+        kept.append(finding)
+        used += size
+    result["findings"] = sorted(kept, key=lambda f: (f["start"], f["end"]))
+    return result
 
 
 # --- start-up ---------------------------------------------------------------------------------------

@@ -232,8 +232,17 @@ def test_when_the_engine_fails_then_internal_and_the_log_has_the_type_not_the_te
     assert "RuntimeError" in log and "native_fakes.py" in log
 
 
-def test_when_a_result_would_exceed_one_megabyte_then_too_large_instead(client):
-    reply = validate(client.ask(scan("a@b.cc " * 9000, request_id="big")))
+def test_when_findings_would_exceed_one_megabyte_then_they_are_cut_and_replacements_kept(client):
+    text = "a@b.cc " * 6000 + SECRET
+    reply = validate(client.ask(scan(text, request_id="many")))
+    assert len(framing.dump_message(reply)) <= framing.MAX_REPLY_BYTES
+    assert reply["findings_truncated"] is True and len(reply["replacements"]) == 6000
+    assert reply["findings"][-1]["type"] == "AWS_ACCESS_KEY_ID"  # the most severe is kept
+    assert reply["findings"] == sorted(reply["findings"], key=lambda f: f["start"])
+
+
+def test_when_replacements_alone_exceed_one_megabyte_then_too_large(client):
+    reply = validate(client.ask(scan("a@b.cc " * 14000, request_id="big")))
     assert (reply["code"], reply["id"]) == ("too_large", "big")
 
 
