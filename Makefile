@@ -43,6 +43,7 @@ test: setup
 bench: setup
 	$(PY) -m bench
 	$(PY) -m bench.native
+	$(PY) -m bench.browser
 
 eval: setup
 	$(PY) -m eval

@@ -10,9 +10,14 @@ const USER_ACTIONS = new Set(["cancelled", "accepted_redaction", "overrode"]);
 const PROBE_INITIAL_MS = 500;
 const PROBE_MAX_MS = 15_000;
 
-/** Time allowed for one scan: a base plus a little per KiB, since the agent's time grows with the text. */
+/**
+ * Time allowed for one scan: a base plus a share per KiB, since the agent's time grows with the text
+ * (about 11 ms of CPU per KiB, several times that on a loaded laptop). Generous on purpose: the user sees
+ * "Scanning…", and timing out hands a big paste to the built-in rules, which know no names or context.
+ */
+export const SCAN_TIMEOUT_CAP_MS = 45_000;
 export function scanTimeoutMs(textLength) {
-  return Math.min(20_000, 1500 + Math.ceil(textLength / 1024) * 15);
+  return Math.min(SCAN_TIMEOUT_CAP_MS, 1500 + Math.ceil(textLength / 1024) * 40);
 }
 
 function isInteger(value) {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, mock, test } from "node:test";
 
 import { ErrorCode, PromptfenceError } from "../common/errors.js";
-import { AgentClient, checkScanResult, scanTimeoutMs } from "../background/agent-client.js";
+import { AgentClient, checkScanResult, SCAN_TIMEOUT_CAP_MS, scanTimeoutMs } from "../background/agent-client.js";
 import { NativePort, PortState } from "../background/native-port.js";
 import { fakeConnector, HELLO_RESULT } from "./helpers/fake-port.js";
 
@@ -218,7 +218,8 @@ describe("AgentClient", () => {
   test("when texts grow then the scan timeout grows, within a cap", () => {
     assert.equal(scanTimeoutMs(0), 1500);
     assert.ok(scanTimeoutMs(100 * 1024) > scanTimeoutMs(1024));
-    assert.equal(scanTimeoutMs(100 * 1024 * 1024), 20_000);
+    assert.equal(scanTimeoutMs(100 * 1024 * 1024), SCAN_TIMEOUT_CAP_MS);
+    assert.ok(scanTimeoutMs(100 * 1024) >= 5000, "a 100 KiB paste gets seconds, not the built-in rules");
   });
 
   test("when the user acts then user_action quotes the event id", async () => {
