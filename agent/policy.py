@@ -27,6 +27,9 @@ SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 CHANNELS = ("paste", "drop", "submit", "upload", "network")
 # Fingerprint sets can hold many hashes; anything beyond this is not a policy.
 MAX_POLICY_BYTES = 64 * 1024 * 1024
+# The extension view travels in one native message, which Chrome caps at 1 MB: keyword dictionaries get
+# at most this much of it (JSON bytes); the ones that do not fit stay with the agent (keywords_omitted).
+VIEW_KEYWORD_BUDGET = 512 * 1024
 
 
 # ---------------------------------------------------------------------------------------------- hosts
@@ -298,9 +301,11 @@ class Policy:
         return fail_mode["default"]
 
     def extension_view(self, site: str | None = None) -> dict:
-        """What the extension needs, JSON-ready: guarded sites, texts, fail modes, override rules and, for
-        its built-in fallback rules, the action list and allowlists. Never the pseudonym key or the
-        fingerprint sets. With a site: that site's effective actions and fail mode."""
+        """What the extension needs, JSON-ready: guarded sites, texts, fail modes, override rules, what to
+        do with uploaded files and, for its built-in fallback rules, the action list, allowlists and
+        keyword dictionaries (terms an organisation lists, not secret values). Never the pseudonym key or
+        the fingerprint sets, whose salt would let anyone test guesses against the hashes. With a site:
+        that site's effective actions and fail mode."""
         document = self.document
         view = {
             "policy_version": self.version,
@@ -319,6 +324,8 @@ class Policy:
                 if key in document["detectors"]
             },
             "allowlists": copy.deepcopy(document["allowlists"]),
+            **keywords_for_view(document["keywords"]),
+            "uploads": copy.deepcopy(document["uploads"]),
             "actions": copy.deepcopy(document["actions"]),
             "default_action": document["default_action"],
         }
@@ -339,6 +346,20 @@ class Policy:
 
     def as_dict(self) -> dict:
         return copy.deepcopy(self.document)
+
+
+def keywords_for_view(dictionaries: Sequence[Mapping], budget: int = VIEW_KEYWORD_BUDGET) -> dict:
+    """The keyword dictionaries for the extension's fallback, whole and in policy order, as long as they
+    fit the budget; `keywords_omitted` names the ones left out (only the agent matches them)."""
+    sent, omitted, used = [], [], 0
+    for dictionary in dictionaries:
+        size = len(json.dumps(dictionary))  # ASCII-escaped: never less than the UTF-8 bytes sent
+        if used + size <= budget:
+            sent.append(copy.deepcopy(dictionary))
+            used += size
+        else:
+            omitted.append(dictionary["id"])
+    return {"keywords": sent, "keywords_omitted": omitted} if omitted else {"keywords": sent}
 
 
 # ----------------------------------------------------------------------------------------- validation

@@ -268,6 +268,61 @@ def test_when_extension_view_is_built_then_it_has_what_the_extension_needs_and_n
     json.dumps(site_view)  # JSON-ready
 
 
+def test_when_the_policy_sets_uploads_then_the_view_carries_them_merged_over_the_default():
+    view = policy_with(uploads={"non_text": "block", "max_text_bytes": 1_000_000}).extension_view()
+    assert view["uploads"]["non_text"] == "block"
+    assert view["uploads"]["max_text_bytes"] == 1_000_000
+    assert view["uploads"]["text_extensions"] == default_document()["uploads"]["text_extensions"]
+
+
+def test_when_no_uploads_section_is_given_then_non_text_files_are_allowed_and_text_files_read():
+    uploads = DEFAULT.extension_view("chatgpt.com")["uploads"]
+    assert uploads["non_text"] == "allow"
+    assert uploads["max_text_bytes"] == 5 * 1024 * 1024
+    assert {"txt", "csv", "env", "py", "pem"} <= set(uploads["text_extensions"])
+
+
+def test_when_the_policy_has_keyword_dictionaries_then_the_view_carries_them_but_no_fingerprints():
+    salt = "b3JnYW5pc2F0aW9uLXNhbHQ="
+    hash_ = "ab" * 32
+    keywords = [{"id": "codenames", "type": "CODE_NAME", "severity": "high", "terms": ["Bluebird"],
+                 "case_sensitive": True}]
+    policy = policy_with(keywords=keywords, fingerprints={"salt": salt, "sets": [{
+        "id": "customer-ids", "type": "CUSTOMER_RECORD", "severity": "critical", "normalise": "digits",
+        "candidate": r"\b\d{8}\b", "hashes": [hash_]}]})
+    for view in (policy.extension_view(), policy.extension_view("chatgpt.com")):
+        assert view["keywords"] == keywords
+        assert "keywords_omitted" not in view
+        text = json.dumps(view)
+        assert salt not in text and hash_ not in text and "customer-ids" not in text
+
+
+def test_when_keyword_dictionaries_outgrow_the_view_budget_then_whole_ones_are_left_out_and_named():
+    def big(id_, count):
+        return {"id": id_, "type": "CODE_NAME", "severity": "high",
+                "terms": [f"{id_} term number {i:06d}" for i in range(count)]}
+
+    keywords = [big("small-one", 10), big("huge-one", 40_000), big("small-two", 10)]
+    view = policy_with(keywords=keywords).extension_view()
+    assert [d["id"] for d in view["keywords"]] == ["small-one", "small-two"]
+    assert view["keywords_omitted"] == ["huge-one"]
+    assert len(json.dumps(view).encode()) < 1024 * 1024  # Chrome's limit for one native message
+
+
+@pytest.mark.parametrize("uploads, key", [
+    ({"non_text": "warn"}, "uploads.non_text"),
+    ({"max_text_bytes": 0}, "uploads.max_text_bytes"),
+    ({"max_text_bytes": 9_000_000}, "uploads.max_text_bytes"),
+    ({"text_extensions": [".md"]}, "uploads.text_extensions[0]"),
+    ({"text_extensions": ["MD"]}, "uploads.text_extensions[0]"),
+    ({"scan_images": True}, "uploads"),
+])
+def test_when_the_uploads_section_is_malformed_then_policy_invalid_names_the_key(uploads, key):
+    with pytest.raises(PolicyInvalid) as caught:
+        policy_with(uploads=uploads)
+    assert caught.value.key == key
+
+
 # ------------------------------------------------------------------------------ loading and merging
 
 def test_when_policy_sets_only_some_sections_then_the_rest_comes_from_the_default(tmp_path):

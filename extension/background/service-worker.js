@@ -6,6 +6,7 @@
 // fallback (built-in rules), policy-store, managed-settings, site-registry, protection-state, history,
 // dispatch (the message table).
 
+import { uploadRules } from "../common/policy.js";
 import { browserKind } from "../common/webext.js";
 import { AgentClient } from "./agent-client.js";
 import { DecisionRouter } from "./decisions.js";
@@ -177,9 +178,9 @@ const handlers = {
   },
   file_policy: {
     tier: Tier.CONTENT,
-    // Files that cannot be read as text (images, archives, PDFs): the policy's uploads.non_text, allow
-    // by default since the agent cannot look inside them either.
-    handle: async () => ({ nonText: policyStore.view?.uploads?.non_text === "block" ? "block" : "allow" }),
+    // Which files are read as text and scanned, and what happens to the rest (images, archives, PDFs,
+    // text files over the size cap): the policy's uploads section.
+    handle: async () => uploadRules(policyStore.view),
   },
   get_state: {
     tier: Tier.EXTENSION,

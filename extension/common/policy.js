@@ -2,7 +2,8 @@
 // built-in fallback only — what findings lead to (the agent decides everything when it is reachable).
 //
 // Input is the policy's "extension view" (agent/policy.py Policy.extension_view: sites, fail_mode,
-// messages, user_override, redaction, detectors, allowlists, actions, default_action, site_overrides),
+// messages, user_override, redaction, uploads, detectors, allowlists, keywords, actions, default_action,
+// site_overrides),
 // or the default policy document, which has the same fields. The steps mirror agent/policy.py
 // (SitePolicy.decide: ordered `actions`, first matching entry wins, the strongest action decides).
 
@@ -81,6 +82,42 @@ export function defaultFailMode(view) {
  */
 export function effectiveFailMode(view, host, managedFailMode = null) {
   return siteFailMode(view, host) ?? (FAIL_MODES.includes(managedFailMode) ? managedFailMode : null) ?? defaultFailMode(view) ?? "builtin";
+}
+
+// -------------------------------------------------------------------------------------------- uploads
+
+// The policy schema's defaults (shared-rules/policy/default.json), for a view from an agent that predates
+// the uploads section; extension/tests/fallback.test.js holds the two lists together.
+export const UPLOAD_DEFAULTS = Object.freeze({
+  nonText: "allow",
+  maxTextBytes: 5 * 1024 * 1024,
+  textExtensions: Object.freeze([
+    "txt", "md", "markdown", "csv", "tsv", "json", "jsonl", "ndjson", "xml", "yaml", "yml", "toml", "ini",
+    "cfg", "conf", "env", "properties", "log", "sql", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx",
+    "java", "kt", "go", "rs", "rb", "php", "c", "h", "cc", "cpp", "hpp", "cs", "swift", "sh", "bash",
+    "zsh", "ps1", "bat", "html", "htm", "css", "scss", "tex", "rst", "pem", "key", "crt", "ipynb", "tf",
+    "gradle",
+  ]),
+});
+const MAX_TEXT_BYTES = 8_000_000; // the schema's maximum: the service worker refuses longer texts
+const EXTENSION_NAME = /^[a-z0-9][a-z0-9_+-]{0,15}$/;
+
+/**
+ * What the content script does with attached files, from the view's `uploads` (policy schema): each
+ * key read on its own, a missing or malformed one taking its default.
+ */
+export function uploadRules(view) {
+  const uploads = view?.uploads ?? {};
+  const bytes = uploads.max_text_bytes;
+  const extensions = uploads.text_extensions;
+  return {
+    nonText: uploads.non_text === "block" ? "block" : uploads.non_text === "allow" ? "allow" : UPLOAD_DEFAULTS.nonText,
+    maxTextBytes: Number.isInteger(bytes) && bytes >= 1 && bytes <= MAX_TEXT_BYTES ? bytes : UPLOAD_DEFAULTS.maxTextBytes,
+    textExtensions:
+      Array.isArray(extensions) && extensions.every((name) => typeof name === "string" && EXTENSION_NAME.test(name))
+        ? [...extensions]
+        : [...UPLOAD_DEFAULTS.textExtensions],
+  };
 }
 
 // ------------------------------------------------------------------------------------------- findings

@@ -18,9 +18,8 @@
   const tracker = new ns.UnclearedTexts();
   const guard = ns.openGuardChannel(document, { tracker, scanHeld });
   const SCANNING_DELAY_MS = 150;
-  const TEXT_FILE_MAX_BYTES = 5 * 1024 * 1024;
+  // MIME types read as text; file-name extensions and the size cap come from the policy (uploads).
   const TEXT_FILE_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|x-javascript|x-sh|sql|x-python|toml|csv|x-ndjson))/;
-  const TEXT_FILE_EXTENSIONS = /\.(txt|md|markdown|csv|tsv|json|jsonl|ndjson|xml|yaml|yml|toml|ini|cfg|conf|env|properties|log|sql|py|js|mjs|cjs|ts|tsx|jsx|java|kt|go|rs|rb|php|c|h|cc|cpp|hpp|cs|swift|sh|bash|zsh|ps1|bat|html|htm|css|scss|tex|rst|pem|key|crt|ipynb|tf|gradle)$/i;
 
   // ------------------------------------------------------------------------------ the service worker
 
@@ -134,18 +133,23 @@
 
   // --------------------------------------------------------------------------------------- files
 
-  function isTextLike(file) {
-    return TEXT_FILE_TYPES.test(file.type) || TEXT_FILE_EXTENSIONS.test(file.name);
+  /** Read and scanned as text: a text-like type or a listed extension, within the size cap. */
+  function readsAsText(file, policy) {
+    if (file.size > policy.maxTextBytes) return false;
+    const dot = file.name.lastIndexOf(".");
+    const extension = dot >= 0 ? file.name.slice(dot + 1).toLowerCase() : ""; // ".env" counts as env
+    return TEXT_FILE_TYPES.test(file.type) || (extension !== "" && policy.textExtensions.includes(extension));
   }
 
+  /** The policy's uploads rules (common/policy.js uploadRules). No answer: no file goes unscanned. */
   async function filePolicy() {
     try {
       const reply = await chrome.runtime.sendMessage({ type: "file_policy" });
-      if (reply && reply.ok) return reply;
+      if (reply && reply.ok && Array.isArray(reply.textExtensions) && Number.isInteger(reply.maxTextBytes)) return reply;
     } catch (error) {
       // extension context invalidated
     }
-    return { nonText: "block" };
+    return { nonText: "block", maxTextBytes: 0, textExtensions: [] };
   }
 
   /** Check files before the page gets them. Resolves with the files that may go (some rewritten). */
@@ -153,7 +157,7 @@
     const policy = await filePolicy();
     const accepted = [];
     for (const file of files) {
-      if (!isTextLike(file) || file.size > TEXT_FILE_MAX_BYTES) {
+      if (!readsAsText(file, policy)) {
         if (policy.nonText === "allow") accepted.push(file);
         else await askUser({ ...unavailableVerdict(), source: "policy", message: notice.t("file_blocked_message", [file.name]) }, "upload", anchor);
         continue;
