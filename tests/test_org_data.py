@@ -6,6 +6,7 @@ import hmac
 import random
 import string
 
+import jsonschema
 import pytest
 
 from promptfence.agent.errors import PolicyInvalid
@@ -16,6 +17,11 @@ from promptfence.agent.org_data import (
     keyword_dictionaries,
     trie_regex,
 )
+from promptfence.agent.policy import Policy
+from promptfence.agent.rules import load_json, resolve_overlaps, shared_rules_dir
+
+BASE = shared_rules_dir()
+INDEX = load_json(BASE / "index.json")
 
 
 def dictionary(terms, **options):
@@ -105,6 +111,33 @@ def test_when_the_trie_is_built_then_it_matches_exactly_the_terms():
 def test_when_a_dictionary_has_no_terms_then_policy_invalid():
     with pytest.raises(PolicyInvalid):
         keyword_dictionaries([{"id": "x", "type": "X", "severity": "low", "terms": []}])
+
+
+# --- shared keyword vectors (the extension runs the same file: extension/tests/keywords.test.js) -------
+
+KEYWORD_VECTORS = load_json(BASE / INDEX["keyword_vectors"])
+FIXTURE_DICTIONARIES = KEYWORD_VECTORS["dictionaries"]
+
+
+def test_when_the_keyword_vector_file_is_read_then_it_fits_its_schema_and_its_dictionaries_are_policy_valid():
+    jsonschema.validate(KEYWORD_VECTORS, load_json(BASE / INDEX["schemas"]["keyword_vectors"]))
+    Policy.from_dict({"policy_version": "keyword-vectors", "keywords": FIXTURE_DICTIONARIES})
+    positives = {finding["rule"] for vector in KEYWORD_VECTORS["vectors"] for finding in vector["expected"]}
+    assert positives == {d["id"] for d in FIXTURE_DICTIONARIES}, "every fixture dictionary needs a positive vector"
+
+
+@pytest.mark.parametrize("vector", KEYWORD_VECTORS["vectors"], ids=lambda v: v["name"])
+def test_keyword_vector(vector):
+    chosen = [raw for raw in FIXTURE_DICTIONARIES if raw["id"] in vector.get("dictionaries", [raw["id"]])]
+    assert len(chosen) == len(vector.get("dictionaries", chosen)), "a vector names a dictionary the file lacks"
+    dictionaries = keyword_dictionaries(chosen)
+    text = vector["input"]
+    lowered = text.lower()
+    found = [finding for dictionary in dictionaries for finding in dictionary.find(text, lowered)]
+    resolved = resolve_overlaps(found, {dictionary.id: order for order, dictionary in enumerate(dictionaries)})
+    got = [{"rule": f.rule, "type": f.type, "category": f.category, "severity": f.severity,
+            "score": round(f.score, 2), "start": f.start, "end": f.end} for f in resolved]
+    assert got == vector["expected"]
 
 
 # --- fingerprints -------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Policy: validation, merging over the default, site resolution and decisions."""
 
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -11,9 +13,11 @@ from promptfence.agent.policy import (
     host_matches,
     normalise_host,
 )
+from promptfence.agent.org_data import keyword_dictionaries
 from promptfence.agent.rules import Finding
 
 DEFAULT = Policy.default()
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def finding(type_, category="pii", severity="medium", score=0.9, rule=None, start=0, end=5):
@@ -307,6 +311,31 @@ def test_when_keyword_dictionaries_outgrow_the_view_budget_then_whole_ones_are_l
     assert [d["id"] for d in view["keywords"]] == ["small-one", "small-two"]
     assert view["keywords_omitted"] == ["huge-one"]
     assert len(json.dumps(view).encode()) < 1024 * 1024  # Chrome's limit for one native message
+
+
+# The extension's fallback (extension/background/fallback.js) fed the view exactly as the agent builds it.
+FALLBACK_SCRIPT = """
+import { readFileSync } from "node:fs";
+import { BuiltinRules } from "./extension/background/fallback.js";
+const { view, text } = JSON.parse(readFileSync(0, "utf8"));
+const builtin = new BuiltinRules(async (name) => JSON.parse(readFileSync(`shared-rules/${name}`, "utf8")));
+const result = await builtin.scan({ text, host: view.site.host, channel: "paste", view });
+process.stdout.write(JSON.stringify(result));
+"""
+
+
+def test_when_the_agent_is_down_then_the_extension_fallback_applies_the_views_keyword_dictionaries():
+    keywords = [{"id": "codenames", "type": "CODE_NAME", "severity": "critical", "terms": ["Project Bluebird"]}]
+    view = policy_with(keywords=keywords).extension_view("chatgpt.com")
+    text = "Status of PROJECT BLUEBIRD, and of project bluebirds."
+    run = subprocess.run(["node", "--input-type=module", "-e", FALLBACK_SCRIPT], cwd=ROOT, capture_output=True,
+                         text=True, input=json.dumps({"view": view, "text": text}), timeout=120)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["decision"] == "block"  # critical: the default action list blocks it
+    assert [(f["rule"], f["start"], f["end"]) for f in result["findings"]] == [("codenames", 10, 26)]
+    (dictionary,) = keyword_dictionaries(view["keywords"])  # the agent finds the same span
+    assert [(f.start, f.end) for f in dictionary.find(text)] == [(10, 26)]
 
 
 @pytest.mark.parametrize("uploads, key", [

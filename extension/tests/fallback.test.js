@@ -35,6 +35,55 @@ describe("built-in rules with the default policy", () => {
     assert.equal(result.decision, "allow");
   });
 
+  test("when a document carries a marking then the default policy's keyword dictionary warns", async () => {
+    const text = "CONFIDENTIAL draft of the third-quarter roadmap for the board.";
+    const result = await builtin.scan({ text, host: "chatgpt.com", channel: "paste", view: defaultPolicy });
+    assert.equal(result.decision, "warn");
+    assert.deepEqual(
+      result.findings.map(({ rule, type, category, start, end }) => [rule, type, category, start, end]),
+      [["document-markings", "DOCUMENT_MARKING", "keyword", 0, 12]],
+    );
+    assert.ok(result.can_override);
+    assert.match(result.message, /document marking/);
+  });
+
+  test("when the word is lower case in a sentence then the marking dictionary leaves it alone", async () => {
+    const text = "Please keep this confidential between us.";
+    const result = await builtin.scan({ text, host: "chatgpt.com", channel: "paste", view: defaultPolicy });
+    assert.equal(result.decision, "allow");
+  });
+
+  test("when the policy lists code names then the fallback blocks them as the policy's actions say", async () => {
+    const view = {
+      ...defaultPolicy,
+      keywords: [{ id: "codenames", type: "CODE_NAME", severity: "critical", terms: ["Project Bluebird"] }],
+    };
+    const text = "Status of project bluebird, please.";
+    const result = await builtin.scan({ text, host: "chatgpt.com", channel: "paste", view });
+    assert.equal(result.decision, "block"); // the default policy blocks anything critical
+    assert.deepEqual(result.findings.map((f) => [f.rule, f.start, f.end, f.score]), [["codenames", 10, 26, 0.9]]);
+  });
+
+  test("when a dictionary is disabled then its findings are dropped before overlaps are resolved", async () => {
+    // As the agent does: a disabled higher-scoring dictionary must not hide what another one finds.
+    const view = {
+      ...defaultPolicy,
+      detectors: { ...defaultPolicy.detectors, disabled_rules: ["wide"] },
+      keywords: [
+        { id: "wide", type: "CODE_NAME", severity: "high", score: 0.95, terms: ["alpha beta"] },
+        { id: "narrow", type: "CODE_NAME", severity: "high", score: 0.5, terms: ["beta"] },
+      ],
+    };
+    const result = await builtin.scan({ text: "the alpha beta plan", host: "chatgpt.com", channel: "paste", view });
+    assert.deepEqual(result.findings.map((f) => [f.rule, f.start, f.end]), [["narrow", 10, 14]]);
+  });
+
+  test("when the view's dictionary is malformed then the rules and other dictionaries still run", async () => {
+    const view = { ...defaultPolicy, keywords: [{ id: "broken", type: "X", severity: "low", terms: [] }, ...defaultPolicy.keywords] };
+    const result = await builtin.scan({ text: `CONFIDENTIAL ${AWS_KEY}`, host: "chatgpt.com", channel: "paste", view });
+    assert.deepEqual(result.findings.map((f) => f.rule).sort(), ["aws-access-key-id", "document-markings"]);
+  });
+
   test("when the text is clean then it is allowed", async () => {
     const result = await builtin.scan({ text: "Summarise these notes in three bullet points.", host: "claude.ai", channel: "paste", view: defaultPolicy });
     assert.deepEqual([result.decision, result.findings.length], ["allow", 0]);
