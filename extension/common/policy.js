@@ -184,7 +184,9 @@ export function findingActions(findings, view, host, channel) {
     const index = entries.findIndex(
       (entry, i) => fits(entry, finding, channel) && (entry.minCount === null || counts[i] >= entry.minCount),
     );
-    return index === -1 ? fallback : entries[index].action;
+    const action = index === -1 ? fallback : entries[index].action;
+    // As agent/policy.py: a code block has no value a placeholder could stand for, so redact asks instead.
+    return action === "redact" && finding.category === "code" ? "warn" : action;
   });
 }
 
