@@ -16,7 +16,6 @@ import stat
 import struct
 import sys
 import zlib
-from pathlib import Path
 
 APP_NAME = "promptfence"
 SOCKET_NAME = "agent.sock"
@@ -34,7 +33,7 @@ class PeerRejected(Exception):
 # --- where --------------------------------------------------------------------------------------------
 
 
-def _private_dir_ok(path: Path) -> bool:
+def _private_dir_ok(path: str) -> bool:
     """A real directory (not a symlink) owned by us and closed to others, as the XDG spec requires."""
     try:
         info = os.lstat(path)
@@ -47,19 +46,23 @@ def _private_dir_ok(path: Path) -> bool:
     )
 
 
-def user_data_dir() -> Path:
+def _home(*parts: str) -> str:
+    return os.path.join(os.path.expanduser("~"), *parts)
+
+
+def user_data_dir() -> str:
     """platformdirs' user_data_dir("promptfence") computed with the standard library."""
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_NAME
+        return _home("Library", "Application Support", APP_NAME)
     if IS_WINDOWS:
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / APP_NAME / APP_NAME
+        base = os.environ.get("LOCALAPPDATA") or _home("AppData", "Local")
+        return os.path.join(base, APP_NAME, APP_NAME)
     xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / APP_NAME
+    base = xdg if xdg and os.path.isabs(xdg) else _home(".local", "share")
+    return os.path.join(base, APP_NAME)
 
 
-def user_runtime_dir() -> Path:
+def user_runtime_dir() -> str:
     """The user's runtime dir for the socket, like platformdirs' user_runtime_dir("promptfence").
 
     $XDG_RUNTIME_DIR, else /run/user/<uid>, each only if it is ours and private; otherwise a 0700
@@ -67,16 +70,16 @@ def user_runtime_dir() -> Path:
     pre-create).
     """
     if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "TemporaryItems" / APP_NAME
+        return _home("Library", "Caches", "TemporaryItems", APP_NAME)
     candidates = []
     xdg = os.environ.get("XDG_RUNTIME_DIR", "").strip()
     if xdg and os.path.isabs(xdg):
-        candidates.append(Path(xdg))
-    candidates.append(Path(f"/run/user/{os.getuid()}"))
+        candidates.append(xdg)
+    candidates.append(f"/run/user/{os.getuid()}")
     for base in candidates:
         if _private_dir_ok(base):
-            return base / APP_NAME
-    return user_data_dir() / "run"
+            return os.path.join(base, APP_NAME)
+    return os.path.join(user_data_dir(), "run")
 
 
 def agent_address(home: str | os.PathLike | None = None) -> str:
@@ -92,18 +95,17 @@ def agent_address(home: str | os.PathLike | None = None) -> str:
     if IS_WINDOWS:
         user = os.environ.get("USERNAME", "user")
         # crc32, not hash(): the host and the daemon must derive the same name in different processes.
-        suffix = f"-{zlib.crc32(str(Path(home).resolve()).encode()):08x}" if home else ""
+        suffix = f"-{zlib.crc32(os.path.realpath(home).encode()):08x}" if home else ""
         return rf"\\.\pipe\{APP_NAME}-agent-{user}{suffix}"
     if home:
         # The layout of a testing home is config.AgentConfig's: data/, log/ and run/ under it.
-        return str(Path(home) / "run" / SOCKET_NAME)
-    return str(user_runtime_dir() / SOCKET_NAME)
+        return os.path.join(os.fspath(home), "run", SOCKET_NAME)
+    return os.path.join(user_runtime_dir(), SOCKET_NAME)
 
 
-def ensure_private_dir(path: Path) -> None:
+def ensure_private_dir(path: str | os.PathLike) -> None:
     """Create `path` (and parents) with mode 0700 and refuse one that others can write or own."""
-    path = Path(path)
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
     if IS_WINDOWS:
         return  # the user's profile directories are already private; no uid to compare
     info = os.lstat(path)

@@ -26,7 +26,6 @@ import os
 import sys
 import threading
 import time
-from pathlib import Path
 
 from promptfence.agent import framing, ipc
 
@@ -50,7 +49,7 @@ MAX_ID_CHARS = 128
 
 def load_config(argv0: str) -> dict:
     """The host's config file: $PROMPTFENCE_HOST_CONFIG, else promptfence-native-host.json beside it."""
-    path = os.environ.get(ENV_CONFIG) or str(Path(argv0).resolve().with_name(CONFIG_NAME))
+    path = os.environ.get(ENV_CONFIG) or os.path.join(os.path.dirname(os.path.realpath(argv0)), CONFIG_NAME)
     try:
         with open(path, "rb") as handle:
             config = json.loads(handle.read(64 * 1024).decode("utf-8"))
@@ -294,7 +293,7 @@ def start_daemon(address: str) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         close_fds=True,
-        cwd=str(Path.home()),
+        cwd=os.path.expanduser("~"),
     )
     if ipc.IS_WINDOWS:
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP

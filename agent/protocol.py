@@ -3,8 +3,8 @@
 Every message is one JSON object `{"v": 1, "type": ..., "id": ..., <payload>}`. The envelope is checked by
 hand, in an order that gives the most useful error (a request whose id cannot be read gets `id: null`; a
 wrong version is `unsupported_version`, an unknown type `unknown_type`); each payload is then checked
-against its JSON Schema in shared-rules/schemas/protocol/, which is also the written contract. A checked
-scan costs about 0.03 ms (bench.native measures it), far below a scan.
+against its JSON Schema in shared-rules/schemas/protocol/, which is also the written contract, compiled by
+schemacheck.py into checks that cost about 0.03 ms a request (bench.native measures it).
 """
 
 from __future__ import annotations
@@ -47,12 +47,10 @@ def load_schema(message_type: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(message_type: str):
-    import jsonschema
+def _checker(message_type: str):
+    from promptfence.agent.schemacheck import compile_schema
 
-    schema = load_schema(message_type)
-    cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)
+    return compile_schema(load_schema(message_type))
 
 
 class ProtocolError(Exception):
@@ -104,29 +102,23 @@ def _request_id(message: dict):
     return value
 
 
-def _field_of(error) -> str:
-    """The path of the field a jsonschema error is about, e.g. "text" or "client/version"."""
-    path = [str(part) for part in error.absolute_path]
-    if error.validator == "required":
-        instance = error.instance if isinstance(error.instance, dict) else {}
-        missing = [name for name in error.validator_value if name not in instance]
-        if missing:
-            path.append(missing[0])
-    return "/".join(path)
+def _field_of(violation) -> str:
+    """The path of the field a violation is about, e.g. "text" or "client/version"."""
+    return "/".join(str(part) for part in violation.path)
 
 
-def _problem_of(error, field: str) -> str:
-    # jsonschema's own message quotes the offending value, which may be the user's text: never use it.
-    kind = error.validator
+def _problem_of(violation, field: str) -> str:
+    # Never quote the offending value: it may be the user's text.
+    kind, expected = violation.keyword, violation.expected
     if kind == "required":
         return f"missing field {field}"
     if kind == "type":
-        return f"{field} must be of type {error.validator_value}"
+        return f"{field} must be of type {expected}"
     if kind in ("enum", "const"):
-        allowed = error.validator_value if kind == "enum" else [error.validator_value]
+        allowed = expected if kind == "enum" else [expected]
         return f"{field} must be one of {', '.join(map(str, allowed))}"
     if kind in ("maxLength", "minLength", "maxItems", "minItems", "minimum", "maximum"):
-        return f"{field} violates {kind} {error.validator_value}"
+        return f"{field} violates {kind} {expected}"
     return f"{field} is invalid ({kind})"
 
 
@@ -158,10 +150,10 @@ def parse_request(payload: bytes) -> Request:
         # The name is the sender's, but shorten it: it is echoed in the message and may be logged.
         raise ProtocolError("unknown_type", f"unknown message type {message_type[:40]!r}", request_id)
 
-    error = next(iter(_validator(message_type).iter_errors(message)), None)
-    if error is not None:
-        field = _field_of(error)
-        raise ProtocolError("bad_request", _problem_of(error, field), request_id, field=field)
+    violation = _checker(message_type)(message)
+    if violation is not None:
+        field = _field_of(violation)
+        raise ProtocolError("bad_request", _problem_of(violation, field), request_id, field=field)
     return Request(message_type, request_id, message)
 
 

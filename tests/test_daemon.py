@@ -522,7 +522,7 @@ def test_when_the_runtime_dir_is_private_then_it_matches_platformdirs(tmp_path, 
     runtime = tmp_path / "xdg"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    assert ipc.user_runtime_dir() == Path(platformdirs.user_runtime_dir("promptfence", appauthor=False))
+    assert ipc.user_runtime_dir() == platformdirs.user_runtime_dir("promptfence", appauthor=False)
 
 
 def test_when_the_runtime_dir_is_open_to_others_then_a_private_dir_under_data_is_used(tmp_path, monkeypatch):
@@ -531,8 +531,8 @@ def test_when_the_runtime_dir_is_open_to_others_then_a_private_dir_under_data_is
     os.chmod(runtime, 0o777)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    system = Path(f"/run/user/{os.getuid()}")
-    expected = system / "promptfence" if ipc._private_dir_ok(system) else tmp_path / "data" / "promptfence" / "run"
+    system = f"/run/user/{os.getuid()}"
+    expected = f"{system}/promptfence" if ipc._private_dir_ok(system) else str(tmp_path / "data" / "promptfence" / "run")
     assert ipc.user_runtime_dir() == expected
 
 

@@ -100,3 +100,29 @@ def test_when_any_json_value_is_parsed_as_a_request_then_a_request_or_a_protocol
 @given(envelope_like)
 def test_when_near_miss_envelopes_are_parsed_then_a_request_or_a_protocol_error(message):
     _check_parse(json.dumps(message).encode())
+
+
+def _jsonschema_fields(message_type: str, message: dict) -> set[str]:
+    import jsonschema
+
+    schema = protocol.load_schema(message_type)
+    fields = set()
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(message):
+        path = [str(part) for part in error.absolute_path]
+        if error.validator == "required":
+            path += [name for name in error.validator_value if name not in error.instance][:1]
+        fields.add("/".join(path))
+    return fields
+
+
+@FUZZ
+@given(envelope_like, st.sampled_from(protocol.REQUEST_TYPES))
+def test_when_the_compiled_checker_and_jsonschema_judge_a_request_then_they_agree(message, message_type):
+    """Differential test: schemacheck (what the daemon runs) against the jsonschema library."""
+    message = {**message, "v": 1, "type": message_type, "id": "x"}
+    expected = _jsonschema_fields(message_type, message)
+    violation = protocol._checker(message_type)(message)
+    if violation is None:
+        assert not expected
+    else:
+        assert "/".join(str(part) for part in violation.path) in expected

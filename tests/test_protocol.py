@@ -255,3 +255,14 @@ def test_when_pseudonymising_then_stable_per_key_and_distinct_from_fingerprints(
     assert events.pseudonym(KEY, "alice") == events.pseudonym(KEY, "alice")
     assert events.pseudonym(KEY, "alice") != events.pseudonym(b"o" * 32, "alice")
     assert events.pseudonym(KEY, "alice")[:32] != events.fingerprint(KEY, "alice")
+
+
+def test_when_a_request_schema_is_compiled_then_every_keyword_is_supported():
+    from promptfence.agent import schemacheck
+
+    for message_type in protocol.REQUEST_TYPES:
+        schemacheck.compile_schema(protocol.load_schema(message_type))
+    with pytest.raises(schemacheck.UnsupportedSchema):
+        schemacheck.compile_schema({"type": "object", "patternProperties": {"x": {}}})
+    with pytest.raises(schemacheck.UnsupportedSchema):
+        schemacheck.compile_schema({"type": "object", "additionalProperties": False})
