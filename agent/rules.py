@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+# The parser and compiler behind `re` (private, unchanged since 3.11, which pyproject requires): the fast
+# paths below read a pattern's structure, and compile a derived pattern from it.
+from re import _compiler as sre_compile, _constants as sre_constants, _parser as sre_parse
 from typing import Callable, Iterable, Sequence
 
 from promptfence.agent import validators
@@ -90,6 +94,7 @@ class Rule:
     context_window: int = DEFAULT_CONTEXT_WINDOW
     allow: frozenset[str] = field(default_factory=frozenset)
     keywords: tuple[str, ...] = ()
+    context_words: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, raw: dict, order: int) -> "Rule":
@@ -124,6 +129,7 @@ class Rule:
             context_window=int(raw.get("context_window", DEFAULT_CONTEXT_WINDOW)),
             allow=frozenset(raw.get("allow", ())),
             keywords=tuple(raw.get("keywords", ())),
+            context_words=tuple(raw.get("context", ())),
         )
 
     @cached_property
@@ -143,6 +149,31 @@ class Rule:
         """Per pattern, the lower-cased literals every match starts with (None: no such literal)."""
         return tuple(literal_prefixes(pattern) for pattern in self.patterns)
 
+    @cached_property
+    def skeletons(self) -> tuple[re.Pattern | None, ...]:
+        """Per pattern without a literal prefix, its start skeleton (None: no such shortcut)."""
+        return tuple(None if prefixes else start_skeleton(pattern) for pattern, prefixes in zip(self.patterns, self.prefixes))
+
+    @cached_property
+    def context_anywhere(self) -> re.Pattern | None:
+        """Any context word as a bare case-insensitive substring, with the context matcher's flags."""
+        if not self.context_words:
+            return None
+        return re.compile("|".join(re.escape(w) for w in self.context_words), re.IGNORECASE)
+
+    def context_may_occur(self, text: str, lowered: str) -> bool:
+        """False when no context word occurs anywhere in the text, even as part of a word.
+
+        Step 4 searches windows of this text, so without such an occurrence a context_required rule finds
+        nothing and need not run: most of them scan for bare 24-40 character tokens, at every position. For
+        ASCII text and words a substring test of the lower-cased text is exact; otherwise the regex decides,
+        since `re`'s case folding also pairs some non-ASCII letters with ASCII ones (K and the Kelvin sign)."""
+        if self.context is None:
+            return False
+        if text.isascii() and all(w.isascii() for w in self.context_words):
+            return any(w.lower() in lowered for w in self.context_words)
+        return self.context_anywhere.search(text) is not None
+
     def matches(self, text: str, lowered: str) -> Iterable[re.Match]:
         """Every pattern's matches, as a full scan gives them; keyword rules scan only near their keywords.
 
@@ -158,10 +189,12 @@ class Rule:
             windows = keyword_windows(lowered, self.keywords, *self.reach)
             if sum(end - start for start, end in windows) * 2 > len(text):
                 windows = None  # the windows cover most of the text: one plain scan is cheaper
-        for pattern, prefixes in zip(self.patterns, self.prefixes):
+        for pattern, prefixes, skeleton in zip(self.patterns, self.prefixes, self.skeletons):
             if windows is None:
                 if prefixes and len(lowered) == len(text):
                     yield from prefix_matches(pattern, prefixes, text, lowered)
+                elif skeleton is not None:
+                    yield from skeleton_matches(pattern, skeleton, text)
                 else:
                     yield from pattern.finditer(text)
                 continue
@@ -175,6 +208,8 @@ class Rule:
     def find(self, text: str, lowered: str) -> Iterable[Finding]:
         """Steps 1-5 of the matching algorithm for this rule (before overlap resolution)."""
         if self.keywords and not any(k in lowered for k in self.keywords):
+            return
+        if self.context_required and not self.context_may_occur(text, lowered):
             return
         for match in self.matches(text, lowered):
             start, end = match.span(self.group)
@@ -213,11 +248,6 @@ def literal_prefixes(pattern: re.Pattern) -> tuple[str, ...] | None:
     Most secret rules look like `(?<![A-Za-z0-9])ghp_[A-Za-z0-9]{36}`: the leading lookbehind stops Python's
     regex engine from using its fast literal-prefix search, so it tries the pattern at every position.
     Finding `ghp_` with str.find and matching only there gives the same matches (see prefix_matches)."""
-    try:
-        from re import _parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse  # type: ignore[no-redef]
-
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     if parsed.getwidth()[0] == 0:
         return None
@@ -285,15 +315,73 @@ def prefix_matches(pattern: re.Pattern, prefixes: Sequence[str], text: str, lowe
             yield match
 
 
+def start_skeleton(pattern: re.Pattern) -> re.Pattern | None:
+    """A pattern that matches at every position where `pattern` does (and perhaps a few more), shaped so that
+    `re` can skip to its first character; None when no such shape helps.
+
+    `re` finds a pattern's candidates fast only when the pattern starts with a character or a class. Most
+    rules open with a lookbehind instead (`(?<![\\w.+/-])[0-9]{12,19}`), so `re` runs the lookbehind at every
+    position of the text. The skeleton consumes the first character and then checks each leading
+    lookbehind one character further back, `[0-9](?<![\\w.+/-][0-9])[0-9]{11,18}`, which is the same test;
+    leading lookaheads and anchors are left out (the skeleton may match more, never less), and the pattern
+    itself confirms every hit (skeleton_matches). A first class that takes lower-case letters is no shortcut:
+    they are most of any text."""
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    if parsed.getwidth()[0] == 0:
+        return None
+    items = list(parsed.data)
+    lookbehinds = []
+    while items and sre_parse.SubPattern(parsed.state, items[:1]).getwidth() == (0, 0):
+        op, av = items.pop(0)
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] < 0:
+            lookbehinds.append((op, av[1]))
+    if not items:
+        return None
+    op, av = items[0]
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1 and len(av[2].data) == 1:
+        low, high, body = av  # x{2,5} becomes x x{1,4}, so the sequence starts with one character
+        rest = [] if high == 1 else [(op, (low - 1, high if high == sre_constants.MAXREPEAT else high - 1, body))]
+        items = [body.data[0]] + rest + items[1:]
+    first = items[0]
+    if first[0] not in (sre_constants.LITERAL, sre_constants.IN):
+        return None
+    try:
+        first_class = sre_compile.compile(sre_parse.SubPattern(parsed.state, [first]), pattern.flags)
+        if any(first_class.match(letter) for letter in "abcdefghijklmnopqrstuvwxyz"):
+            return None
+        moved = [
+            (op, (-1, sre_parse.SubPattern(parsed.state, list(body.data) + [first])))
+            for op, body in lookbehinds
+        ]
+        return sre_compile.compile(sre_parse.SubPattern(parsed.state, [first] + moved + items[1:]), pattern.flags)
+    except (re.error, TypeError, ValueError, IndexError):  # an internal shape this code does not know
+        return None
+
+
+def skeleton_matches(pattern: re.Pattern, skeleton: re.Pattern, text: str) -> Iterable[re.Match]:
+    """pattern.finditer(text), trying the pattern only where its skeleton matches (see start_skeleton).
+
+    The skeleton matches wherever the pattern does, so the first position from pos where the pattern
+    matches is the first skeleton hit from pos that the pattern confirms; after a match the scan resumes at
+    its end, as finditer's does. pattern.match(text, p) sees the text before p (lookbehinds, \\b)."""
+    search, match = skeleton.search, pattern.match
+    pos = 0
+    while True:
+        hit = search(text, pos)
+        if hit is None:
+            return
+        found = match(text, hit.start())
+        if found is None:
+            pos = hit.start() + 1
+        else:
+            yield found
+            pos = found.end()
+
+
 def pattern_reach(pattern: re.Pattern) -> tuple[int, int] | None:
     """(behind, ahead) bound of the characters the regex engine may read for a match starting at p:
     [p - behind, p + ahead]. A lookaround sitting anywhere in a match of width <= W reads at most its own
     width M beyond [p, p + W]; nested lookarounds add one M per level. None when anything is unbounded."""
-    try:
-        from re import _parser as sre_parse  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse  # type: ignore[no-redef]
-
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     limit = sre_parse.MAXREPEAT
     width = parsed.getwidth()[1]
