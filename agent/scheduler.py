@@ -138,6 +138,11 @@ class WorkerPool:
             self._restarting.cancel()
         if self._executor:
             executor, self._executor = self._executor, None
+            # A scan in progress may run for many seconds; on shutdown its result is unwanted, so end the
+            # workers instead of waiting (shutdown(wait=True) would, and so would interpreter exit).
+            # _processes is private but has been there since 3.2.
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
             await asyncio.get_running_loop().run_in_executor(None, lambda: executor.shutdown(cancel_futures=True))
 
     # --- state -------------------------------------------------------------------------------------

@@ -433,6 +433,20 @@ async def test_when_a_worker_dies_then_its_job_fails_and_the_pool_restarts():
         await workers.close()
 
 
+async def test_when_the_pool_closes_during_a_long_scan_then_it_does_not_wait_for_it(tmp_path):
+    import psutil
+
+    workers = pool(workers=1)
+    await workers.start()
+    (pid,) = workers.pids
+    stuck = asyncio.create_task(scan_job(workers, wait_text(tmp_path / "never")))
+    await asyncio.sleep(0)  # let it reach the worker's queue (a scheduling point)
+    await asyncio.wait_for(workers.close(), IO_TIMEOUT_S)
+    assert not psutil.pid_exists(pid)  # terminated and reaped, not left to finish the scan
+    with pytest.raises((scheduler.WorkerCrashed, asyncio.CancelledError)):
+        await stuck
+
+
 async def test_when_the_engine_cannot_be_built_then_start_fails_with_its_type():
     workers = scheduler.WorkerPool(factory=native_fakes.create_broken, factory_args=(None,), workers=1)
     with pytest.raises(scheduler.WorkerCrashed, match="RuntimeError"):
