@@ -17,6 +17,7 @@ import { parseManagedSettings, readManagedSettings, SETTING_DEFAULTS } from "./m
 import { NativePort, PortState } from "./native-port.js";
 import { PolicyStore } from "./policy-store.js";
 import { computeState, ProtectionIndicator } from "./protection-state.js";
+import { guardedPatterns, reinjectOpenTabs } from "./reinjection.js";
 import { SiteRegistry } from "./site-registry.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -197,7 +198,20 @@ api.runtime.onMessage.addListener(
 
 // Waking the worker at browser start opens the native port before the first paste.
 api.runtime.onStartup.addListener(() => {});
-api.runtime.onInstalled.addListener(() => {
+api.runtime.onInstalled.addListener((details) => {
+  if (details.reason === "install" || details.reason === "update") {
+    // Open AI tabs have no content script of this version (none at all after an install, an orphaned
+    // one after an update or reload): give them one, after start-up registered the added hosts.
+    ready
+      .then(() => {
+        const granted = sites.added.filter((host) => !sites.missing.includes(host));
+        return reinjectOpenTabs(api, { patterns: guardedPatterns(manifest, granted), files: sites.scriptFiles() });
+      })
+      .then(({ failed }) => {
+        if (failed) console.warn(`promptfence: content scripts not injected into ${failed} open tab(s)`);
+      })
+      .catch((error) => console.warn(`promptfence: open tabs not re-injected: ${error.message}`));
+  }
   // Managed storage may be filled a moment after install: read it again once.
   setTimeout(() => ready.then(() => readManagedSettings(api)).then(applySettings), 2000);
 });

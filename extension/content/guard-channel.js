@@ -10,6 +10,10 @@
 //
 // Dispatching an event is synchronous, so the guard's question "may this body go?" is answered before
 // fetch() returns: {hold: false}, or {hold: true} followed later by a release or a cancel event.
+//
+// After an extension update the orphaned instance says "promptfence-bye" on its channel when it stands
+// down (content/lifecycle.js); the guard cancels that instance's holds and handshakes again, and the new
+// instance, whose own hello went unanswered, hears it and adopts the new channel.
 
 (function (root) {
   "use strict";
@@ -18,26 +22,33 @@
   const HELLO = "promptfence-channel-hello";
   const ACK = "promptfence-channel-ack";
 
-  /** The handshake both worlds run (net-guard.js has its own copy: the worlds share no code). */
+  /**
+   * The handshake both worlds run (net-guard.js has its own copy: the worlds share no code). Returns
+   * cancel(): stop listening for the other side's hello.
+   */
   function handshake(document, onReady) {
     const mine = document.createElement("promptfence-channel");
     let done = false;
     function adopt(element) {
       if (done) return;
       done = true;
-      document.removeEventListener(HELLO, onHello, true);
+      document.removeEventListener(HELLO, onHello, { capture: true });
       onReady(element);
     }
     function onHello(event) {
       const theirs = event.relatedTarget;
-      if (!theirs || theirs === mine) return;
+      if (done || !theirs || theirs === mine) return;
       event.stopImmediatePropagation();
       theirs.dispatchEvent(new CustomEvent(ACK));
       adopt(theirs);
     }
     mine.addEventListener(ACK, () => adopt(mine), { once: true });
-    document.addEventListener(HELLO, onHello, true);
+    document.addEventListener(HELLO, onHello, { capture: true });
     document.dispatchEvent(new MouseEvent(HELLO, { relatedTarget: mine }));
+    return function cancel() {
+      done = true;
+      document.removeEventListener(HELLO, onHello, { capture: true });
+    };
   }
 
   /**
@@ -46,6 +57,7 @@
    */
   function openGuardChannel(document, { tracker, scanHeld }) {
     let channel = null;
+    let closed = false;
     let armedSent = false;
     let nextHold = 1;
 
@@ -81,13 +93,25 @@
       },
       /** Release or cancel the holds the tracker has decided. */
       settle() {
+        if (closed) return;
         const { release, cancel } = tracker.settle();
         for (const holdId of release) send("promptfence-release", { holdId });
         for (const holdId of cancel) send("promptfence-cancel", { holdId });
         api.updateArmed();
       },
+      /** This instance stands down (content/lifecycle.js): the guard cancels its holds and waits for the successor. */
+      close() {
+        if (closed) return;
+        closed = true;
+        cancelHandshake(); // never adopt the guard's next hello: that one is for the successor
+        if (!channel) return;
+        const element = channel;
+        element.removeEventListener("promptfence-query", onQuery);
+        channel = null;
+        element.dispatchEvent(new CustomEvent("promptfence-bye"));
+      },
     };
-    handshake(document, (element) => {
+    const cancelHandshake = handshake(document, (element) => {
       channel = element;
       channel.addEventListener("promptfence-query", onQuery);
       armedSent = !tracker.armed; // force the first state out

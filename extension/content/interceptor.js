@@ -1,6 +1,8 @@
 // The content script's listeners: paste, drop, Enter / send click / form submit, file inputs, and the
 // composer's input (for the network guard). Loaded last; sites.js, uncleared.js, guard-channel.js,
-// editor.js and notice.js come before it in the manifest.
+// editor.js, notice.js and lifecycle.js come before it in the manifest. The listeners go through the
+// lifecycle (content/lifecycle.js), so that after an extension update the instance the service worker
+// injects takes over from this one.
 //
 // Every listener is on window, in the capture phase, registered at document_start: it runs before any
 // handler of the page, and stops the event before the page sees unscanned data. Only trusted events
@@ -17,6 +19,8 @@
   const adapter = sites.adapterFor(location.hostname, location.pathname);
   const tracker = new ns.UnclearedTexts();
   const guard = ns.openGuardChannel(document, { tracker, scanHeld });
+  const life = ns.createLifecycle(document, ns.runtimeAlive);
+  life.onStandDown(() => guard.close());
   const SCANNING_DELAY_MS = 150;
   // MIME types read as text; file-name extensions and the size cap come from the policy (uploads).
   const TEXT_FILE_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|x-javascript|x-sh|sql|x-python|toml|csv|x-ndjson))/;
@@ -404,12 +408,14 @@
     }
   }
 
-  window.addEventListener("paste", onPaste, true);
-  window.addEventListener("drop", onDrop, true);
-  window.addEventListener("keydown", onKeydown, true);
-  window.addEventListener("click", onClick, true);
-  window.addEventListener("submit", onSubmit, true);
-  window.addEventListener("input", onFileInput, true);
-  window.addEventListener("change", onFileInput, true);
-  window.addEventListener("input", onComposerInput, true);
+  life.listen(window, "paste", onPaste, true);
+  life.listen(window, "drop", onDrop, true);
+  life.listen(window, "keydown", onKeydown, true);
+  life.listen(window, "click", onClick, true);
+  life.listen(window, "submit", onSubmit, true);
+  life.listen(window, "input", onFileInput, true);
+  life.listen(window, "change", onFileInput, true);
+  life.listen(window, "input", onComposerInput, true);
+  // Listening now: an orphan of the previous extension version in this page may stand down.
+  life.announce();
 })(globalThis);

@@ -39,13 +39,24 @@
       pointer-events: none; transition: opacity .4s; }
   `;
 
+  // Once the extension that injected this script is gone (an update under the open page), i18n answers
+  // nothing; yet that is exactly when the "reload the page" notice is shown. So its strings are looked
+  // up now, while the runtime lives, and remembered.
+  const remembered = new Map();
+
   function t(key, substitutions) {
+    if (!substitutions && remembered.has(key)) return remembered.get(key);
+    let text;
     try {
-      return chrome.i18n.getMessage(key, substitutions) || key;
+      text = chrome.i18n.getMessage(key, substitutions);
     } catch (error) {
-      return key; // the extension was reloaded under this page
+      text = ""; // the extension was reloaded under this page
     }
+    if (text && !substitutions) remembered.set(key, text);
+    return text || key;
   }
+
+  for (const key of ["extension_unavailable_message", "notice_title_block", "action_dismiss", "scanning"]) t(key);
 
   /** A <promptfence-ui> host with a closed shadow root; returns [host, shadow]. */
   function createHost(kind) {

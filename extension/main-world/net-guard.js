@@ -44,18 +44,18 @@
     function adopt(element) {
       if (done) return;
       done = true;
-      document.removeEventListener(HELLO, onHello, true);
+      document.removeEventListener(HELLO, onHello, { capture: true });
       onReady(element);
     }
     function onHello(event) {
       const theirs = event.relatedTarget;
-      if (!theirs || theirs === mine) return;
+      if (done || !theirs || theirs === mine) return;
       event.stopImmediatePropagation();
       theirs.dispatchEvent(new CustomEvent(ACK));
       adopt(theirs);
     }
     mine.addEventListener(ACK, () => adopt(mine), { once: true });
-    document.addEventListener(HELLO, onHello, true);
+    document.addEventListener(HELLO, onHello, { capture: true });
     document.dispatchEvent(new MouseEvent(HELLO, { relatedTarget: mine }));
   }
 
@@ -67,25 +67,41 @@
     }
   }
 
-  handshake((element) => {
-    channel = element;
-    channel.addEventListener("promptfence-armed", (event) => {
-      armed = Boolean(payloadOf(event)?.armed);
+  function connect() {
+    handshake((element) => {
+      channel = element;
+      channel.addEventListener("promptfence-armed", (event) => {
+        armed = Boolean(payloadOf(event)?.armed);
+      });
+      channel.addEventListener("promptfence-answer", (event) => {
+        answer = payloadOf(event);
+      });
+      channel.addEventListener("promptfence-release", (event) => {
+        const id = payloadOf(event)?.holdId;
+        holds.get(id)?.resolve();
+        holds.delete(id);
+      });
+      channel.addEventListener("promptfence-cancel", (event) => {
+        const id = payloadOf(event)?.holdId;
+        holds.get(id)?.reject();
+        holds.delete(id);
+      });
+      channel.addEventListener("promptfence-bye", () => {
+        // The content script behind this channel was orphaned by an extension update and stood down
+        // (content/lifecycle.js). What it held was never cleared: cancel it. Then handshake again for
+        // its successor. Unlike the first one, this handshake happens while page scripts run, so the new
+        // channel is not private; it only ever carries the backstop's questions, never a decision on a
+        // paste or submit.
+        for (const hold of holds.values()) hold.reject();
+        holds.clear();
+        armed = false;
+        channel = null;
+        connect();
+      }, { once: true });
     });
-    channel.addEventListener("promptfence-answer", (event) => {
-      answer = payloadOf(event);
-    });
-    channel.addEventListener("promptfence-release", (event) => {
-      const id = payloadOf(event)?.holdId;
-      holds.get(id)?.resolve();
-      holds.delete(id);
-    });
-    channel.addEventListener("promptfence-cancel", (event) => {
-      const id = payloadOf(event)?.holdId;
-      holds.get(id)?.reject();
-      holds.delete(id);
-    });
-  });
+  }
+
+  connect();
 
   /** A body's text when it is text, else null (binary bodies are not the guard's business). */
   function textOf(body) {
