@@ -41,8 +41,10 @@ from promptfence.agent.nlp import DEFAULT_MODEL, NER_TYPES, PromptfenceNlpEngine
 from promptfence.agent.org_data import fingerprint_sets, keyword_dictionaries  # noqa: E402
 from promptfence.agent.recognizers import (  # noqa: E402
     CODE_RULE_ID,
+    CUE_RULE_IDS,
     NER_RULE_IDS,
     CodeRecognizer,
+    CueRecognizer,
     FingerprintRecognizer,
     KeywordRecognizer,
     NerRecognizer,
@@ -163,21 +165,28 @@ class Analyzer:
             recognizers.append(TableRecognizer(ner_types))
         if model and ner_types:
             recognizers.append(NerRecognizer(ner_types))
+        # Names from the paste's structure and cue words: part of the NER detector, but they need no model.
+        name_cues = bool(settings.ner_enabled and ner_types)
+        if name_cues:
+            recognizers.append(CueRecognizer(ner_types))
         if settings.code_enabled:
             recognizers.append(CodeRecognizer())
 
         # Rule order for overlap ties: the pack, then organisation data, then tables, NER and code.
         self.order = dict(self.pack.order)
         extra = [k.id for k in keywords] + [s.id for s in fingerprints]
-        extra += list(TABLE_RULE_IDS.values()) + list(NER_RULE_IDS.values()) + [CODE_RULE_ID]
+        cue_rule_ids = [rule_id for family in CUE_RULE_IDS.values() for rule_id in family.values()]
+        extra += list(TABLE_RULE_IDS.values()) + cue_rule_ids + list(NER_RULE_IDS.values()) + [CODE_RULE_ID]
         for rule_id in extra:
             self.order.setdefault(rule_id, len(self.order))
-        self.ner_rule_ids = frozenset(NER_RULE_IDS.values())
+        # The NER min_score applies to everything the NER detector reports, cues included.
+        self.ner_rule_ids = frozenset(NER_RULE_IDS.values()) | frozenset(cue_rule_ids)
 
         nlp_engine = PromptfenceNlpEngine(
             model if ner_types else None,
             code_min_lines=settings.code_min_lines,
             detect_code=settings.code_enabled,
+            name_cues=name_cues,
         )
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=["en"])
         self.engine = PromptfenceAnalyzerEngine(

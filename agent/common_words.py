@@ -53,6 +53,40 @@ NEVER_CANDIDATES = frozenset(
     """.split()
 )
 
+# Forms of address. Alone they name nobody ("Dear Sir or Madam"); before a name they say it is a person.
+HONORIFICS = frozenset(
+    """
+    mr mrs ms miss mx dr prof sir madam madame ma'am dame lady lord mister herr frau mme mlle mrs. señor
+    señora sr sra srta sig sig.ra signor signora dott
+    """.split()
+)
+
+# Capitalised words that label, address or describe people, places and companies without naming any: form
+# labels ("Traveller:", "Beneficiary:"), roles, job words, greetings' objects ("Hi team"). A phrase made only
+# of these (and the lists above) is not a name, wherever a cue points at it.
+NOT_NAMES = frozenset(
+    """
+    all everyone everybody team teams folks guys there world friend friends support admin administrator
+    sales marketing finance legal accounts accounting hr it ops engineering management board committee
+    traveller traveler passenger guest beneficiary applicant tenant landlord patient employee employer
+    member student candidate recipient sender owner holder cardholder insured claimant policyholder driver
+    contact reference references attendee attendees participant participants speaker organiser organizer
+    author reporter assignee reviewer approver witness spouse partner parent guardian child
+    director officer engineer developer designer analyst consultant specialist coordinator assistant
+    secretary clerk agent representative rep lead head chief president vice ceo cto cfo coo founder
+    owner intern trainee nurse doctor physician surgeon dentist teacher lawyer attorney solicitor
+    accountant technician operator supervisor administrator
+    unknown none null nil n/a tbd tba various other others anonymous test demo sample example dummy
+    default system bot service services user users guest guests
+    name names first last full surname address street city town country state region location place
+    phone mobile cell tel fax email e-mail mail web website url id number no nr ref dob date birth
+    office home work remote hybrid onsite online headquarters hq building floor room desk site campus
+    department dept division unit branch
+    pros cons tip tips hint hints step steps summary context goal goals notes note todo
+    morning afternoon evening night
+    """.split()
+)
+
 # Technology and product names that developers' prompts are full of. The small model often labels them as
 # places or organisations ("Python" a LOCATION, "Flask" a LOCATION); they are never personal data, so they
 # neither open an NER window nor count as an entity. Words that are also first names or surnames (Ruby,

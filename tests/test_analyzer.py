@@ -80,7 +80,7 @@ def test_when_the_environment_names_a_model_then_it_replaces_the_default(monkeyp
 def test_when_the_engine_is_built_then_only_our_recognizers_are_registered(analyzer):
     names = {r.name for r in analyzer.engine.registry.recognizers}
     assert names == {"PromptfenceRulePack", "PromptfenceKeywords", "PromptfenceTableColumns",
-                     "PromptfenceSpacyNer", "PromptfenceSourceCode"}
+                     "PromptfenceSpacyNer", "PromptfenceNameCues", "PromptfenceSourceCode"}
     assert type(analyzer.engine.context_aware_enhancer) is LinearContextStep
 
 
