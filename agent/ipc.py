@@ -150,10 +150,16 @@ def check_peer(sock: socket.socket) -> int | None:
 class Channel:
     """A connected, blocking byte stream to the daemon: `reader` for FrameReader, `send` for frames."""
 
-    def __init__(self, reader, send, close):
+    def __init__(self, reader, send, close, set_timeout=None):
         self.reader = reader
         self.send = send
         self._close = close
+        self._set_timeout = set_timeout
+
+    def set_timeout(self, seconds: float | None) -> None:
+        """Bound later reads and writes (None: block). Pipes on Windows ignore it."""
+        if self._set_timeout is not None:
+            self._set_timeout(seconds)
 
     def close(self) -> None:
         try:
@@ -187,7 +193,7 @@ def connect(address: str, timeout: float | None = None) -> Channel:
         reader.close()
         sock.close()
 
-    return Channel(reader, sock.sendall, close)
+    return Channel(reader, sock.sendall, close, sock.settimeout)
 
 
 class _OverlappedPipe:

@@ -12,7 +12,8 @@ stdin/stdout: a 32-bit native-endian length, then UTF-8 JSON. The host
   order; the browser matches ids), never more than 1 MB per reply (Chrome's limit);
 - starts the daemon when none answers, waits for it up to a deadline, and answers `agent_unavailable`
   rather than hang; if the daemon dies, requests in flight get `agent_unavailable` and the next request
-  reconnects (restarting it), so the browser's port survives.
+  reconnects (restarting it), so the browser's port survives. A new connection counts only once the
+  daemon has answered a `status` probe on it.
 
 Nothing but frames ever reaches stdout: file descriptor 1 is pointed at stderr at start and frames go
 through a private duplicate. Standard library plus framing and ipc only, so it starts in a few tens of
@@ -45,6 +46,9 @@ DEFAULT_START_TIMEOUT_S = 10.0
 # be loading) instead of waiting the whole deadline again, until this long has passed.
 RESTART_COOLDOWN_S = 30.0
 MAX_ID_CHARS = 128
+# The liveness probe sent on each new connection (see DaemonLink._try_connect).
+PROBE_ID = "promptfence-native-host-probe"
+PROBE_TIMEOUT_S = 10.0
 
 
 def load_config(argv0: str) -> dict:
@@ -208,10 +212,26 @@ class DaemonLink:
     # --- connecting --------------------------------------------------------------------------------
 
     def _try_connect(self) -> ipc.Channel | None:
+        """A channel to a daemon that answered a probe, or None.
+
+        Connecting is not enough: a daemon that was just killed still accepts connections on its socket
+        for a moment while the kernel closes its files (seen in tests right after SIGKILL), and requests
+        sent there would be lost. A `status` round trip proves the other end is alive and an agent."""
         try:
-            return ipc.connect(self.address)
+            channel = ipc.connect(self.address, timeout=PROBE_TIMEOUT_S)
         except OSError:
             return None
+        try:
+            channel.send(framing.encode_message({"v": 1, "type": "status", "id": PROBE_ID}))
+            payload = framing.FrameReader(channel.reader, framing.MAX_REPLY_BYTES).read()
+            alive = payload is not None and reply_id(payload) == PROBE_ID
+        except (OSError, framing.FrameError):
+            alive = False
+        if not alive:
+            channel.close()
+            return None
+        channel.set_timeout(None)
+        return channel
 
     def _connect(self) -> ipc.Channel | None:
         channel = self._try_connect()

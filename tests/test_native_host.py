@@ -392,7 +392,7 @@ def test_when_no_daemon_runs_the_host_starts_it_and_survives_its_sigkill(tmp_pat
         assert validate(host.ask({"v": 1, "type": "hello", "id": "start"}))["type"] == "hello_result"
         first_pid = daemon.pid
         workers = psutil.Process(first_pid).children(recursive=True)
-        big = "The quarterly report is due on Friday. " * 10_000 + EMAIL  # slow to scan, small to answer
+        big = "The quarterly report is due on Friday. " * 2_500 + EMAIL  # seconds to scan, small to answer
         for number in range(8):
             host.send(scan(big, f"inflight-{number}"))
         os.kill(first_pid, signal.SIGKILL)
@@ -404,7 +404,8 @@ def test_when_no_daemon_runs_the_host_starts_it_and_survives_its_sigkill(tmp_pat
         assert all(r["type"] == "scan_result" or r["code"] == "agent_unavailable" for r in replies.values()), replies
         assert any(r["type"] == "error" for r in replies.values())
         # The next request restarts the daemon; the host (the browser's port) stayed up throughout.
-        assert validate(host.ask(scan(SECRET_TEXT, "after-restart")))["decision"] == "block"
+        after = validate(host.ask(scan(SECRET_TEXT, "after-restart")))
+        assert after.get("decision") == "block", after
         assert host.proc.poll() is None and daemon.pid != first_pid
         # The killed daemon's classifier workers did not outlive it.
         gone, alive = psutil.wait_procs(workers, timeout=DEADLINE_S)
