@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-# The parser and compiler behind `re` (private, unchanged since 3.11, which pyproject requires): the fast
-# paths below read a pattern's structure, and compile a derived pattern from it.
-from re import _compiler as sre_compile, _constants as sre_constants, _parser as sre_parse
 from typing import Callable, Iterable, Sequence
 
 from promptfence.agent import validators
+from promptfence.agent.pattern_scan import (  # noqa: F401 - keyword_windows and literal_prefixes: tests use them here
+    WINDOWED_SCAN_MIN_CHARS,
+    StartScan,
+    keyword_windows,
+    literal_prefixes,
+    pattern_reach,
+    prefix_matches,
+)
 
 CONTEXT_BOOST = 0.3
 DEFAULT_CONTEXT_WINDOW = 64
@@ -89,12 +93,11 @@ class Rule:
     order: int
     group: int = 0
     validator: Callable[[str], bool] | None = None
-    context: re.Pattern | None = None
+    context: ContextWords | None = None
     context_required: bool = False
     context_window: int = DEFAULT_CONTEXT_WINDOW
     allow: frozenset[str] = field(default_factory=frozenset)
     keywords: tuple[str, ...] = ()
-    context_words: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, raw: dict, order: int) -> "Rule":
@@ -124,12 +127,11 @@ class Rule:
             order=order,
             group=group,
             validator=validator,
-            context=compile_context(raw.get("context", ())),
+            context=ContextWords(raw["context"]) if raw.get("context") else None,
             context_required=bool(raw.get("context_required", False)),
             context_window=int(raw.get("context_window", DEFAULT_CONTEXT_WINDOW)),
             allow=frozenset(raw.get("allow", ())),
             keywords=tuple(raw.get("keywords", ())),
-            context_words=tuple(raw.get("context", ())),
         )
 
     @cached_property
@@ -150,29 +152,10 @@ class Rule:
         return tuple(literal_prefixes(pattern) for pattern in self.patterns)
 
     @cached_property
-    def skeletons(self) -> tuple[re.Pattern | None, ...]:
-        """Per pattern without a literal prefix, its start skeleton (None: no such shortcut)."""
-        return tuple(None if prefixes else start_skeleton(pattern) for pattern, prefixes in zip(self.patterns, self.prefixes))
-
-    @cached_property
-    def context_anywhere(self) -> re.Pattern | None:
-        """Any context word as a bare case-insensitive substring, with the context matcher's flags."""
-        if not self.context_words:
-            return None
-        return re.compile("|".join(re.escape(w) for w in self.context_words), re.IGNORECASE)
-
-    def context_may_occur(self, text: str, lowered: str) -> bool:
-        """False when no context word occurs anywhere in the text, even as part of a word.
-
-        Step 4 searches windows of this text, so without such an occurrence a context_required rule finds
-        nothing and need not run: most of them scan for bare 24-40 character tokens, at every position. For
-        ASCII text and words a substring test of the lower-cased text is exact; otherwise the regex decides,
-        since `re`'s case folding also pairs some non-ASCII letters with ASCII ones (K and the Kelvin sign)."""
-        if self.context is None:
-            return False
-        if text.isascii() and all(w.isascii() for w in self.context_words):
-            return any(w.lower() in lowered for w in self.context_words)
-        return self.context_anywhere.search(text) is not None
+    def start_scan(self) -> StartScan | None:
+        """The start scan for the patterns without a literal prefix, when it can serve any of them."""
+        unprefixed = {i: p for i, (p, prefixes) in enumerate(zip(self.patterns, self.prefixes)) if not prefixes}
+        return StartScan.build(unprefixed, self.patterns[0].flags) if unprefixed else None
 
     def matches(self, text: str, lowered: str) -> Iterable[re.Match]:
         """Every pattern's matches, as a full scan gives them; keyword rules scan only near their keywords.
@@ -189,12 +172,15 @@ class Rule:
             windows = keyword_windows(lowered, self.keywords, *self.reach)
             if sum(end - start for start, end in windows) * 2 > len(text):
                 windows = None  # the windows cover most of the text: one plain scan is cheaper
-        for pattern, prefixes, skeleton in zip(self.patterns, self.prefixes, self.skeletons):
+        scanned: dict[int, list[re.Match]] = {}
+        if windows is None and self.start_scan is not None:
+            scanned = self.start_scan.scan(text)
+        for index, (pattern, prefixes) in enumerate(zip(self.patterns, self.prefixes)):
             if windows is None:
                 if prefixes and len(lowered) == len(text):
                     yield from prefix_matches(pattern, prefixes, text, lowered)
-                elif skeleton is not None:
-                    yield from skeleton_matches(pattern, skeleton, text)
+                elif index in scanned:
+                    yield from scanned[index]
                 else:
                     yield from pattern.finditer(text)
                 continue
@@ -209,8 +195,8 @@ class Rule:
         """Steps 1-5 of the matching algorithm for this rule (before overlap resolution)."""
         if self.keywords and not any(k in lowered for k in self.keywords):
             return
-        if self.context_required and not self.context_may_occur(text, lowered):
-            return
+        if self.context_required and (self.context is None or not self.context.may_occur(text, lowered)):
+            return  # step 4 would drop every match
         for match in self.matches(text, lowered):
             start, end = match.span(self.group)
             if start < 0 or start == end:
@@ -222,7 +208,7 @@ class Rule:
                 continue
             score = self.score
             if self.context is not None:
-                if self.has_context(text, start, end):
+                if self.has_context(text, start, end, lowered):
                     score = min(1.0, score + CONTEXT_BOOST)
                 elif self.context_required:
                     continue
@@ -230,207 +216,46 @@ class Rule:
                 continue
             yield Finding(self.id, self.type, self.category, self.severity, start, end, round(score, 2))
 
-    def has_context(self, text: str, start: int, end: int) -> bool:
-        window = self.context_window
-        before = text[max(0, start - window):start]
-        after = text[end:end + window]
-        return bool(self.context.search(before) or self.context.search(after))
+    def has_context(self, text: str, start: int, end: int, lowered: str | None = None) -> bool:
+        return self.context is not None and self.context.near(text, start, end, self.context_window, lowered)
 
 
-WINDOWED_SCAN_MIN_CHARS = 8192
-MIN_PREFIX_CHARS = 3
+class ContextWords:
+    """Step 4 of the matching algorithm: is one of a rule's context words near a span? With the cheaper
+    tests that give the same answers."""
 
+    def __init__(self, words: Sequence[str]):
+        self.matcher = compile_context(words)
+        self.lowered = tuple(sorted({w.lower() for w in words}, key=len, reverse=True))
+        self.ascii = all(w.isascii() for w in words)
+        # Any word as a bare substring, with the matcher's flags (for may_occur on non-ASCII text).
+        self.anywhere = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        # For lower-cased ASCII text: `c(?<![a-z0-9]c)rest` is `(?<![a-z0-9])crest` tested one character
+        # later, which lets `re` skip to the words' first letters instead of trying every position.
+        self.lower_matcher = None
+        if self.ascii and all(self.lowered):
+            shifted = (f"{re.escape(w[0])}(?<![a-z0-9]{re.escape(w[0])}){re.escape(w[1:])}" for w in self.lowered)
+            self.lower_matcher = re.compile(f"(?:{'|'.join(shifted)})(?![a-z0-9])")
 
-def literal_prefixes(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """The literal strings (lower-cased) one of which starts every match, after leading zero-width
-    assertions; None when the pattern has no such literal of at least MIN_PREFIX_CHARS characters.
-
-    Most secret rules look like `(?<![A-Za-z0-9])ghp_[A-Za-z0-9]{36}`: the leading lookbehind stops Python's
-    regex engine from using its fast literal-prefix search, so it tries the pattern at every position.
-    Finding `ghp_` with str.find and matching only there gives the same matches (see prefix_matches)."""
-    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    if parsed.getwidth()[0] == 0:
-        return None
-    items = list(parsed.data)
-    while items and str(items[0][0]) in ("AT", "ASSERT", "ASSERT_NOT"):
-        items.pop(0)
-    found = _prefixes_of(items)
-    if found is None or any(len(p) < MIN_PREFIX_CHARS for p in found[0]):
-        return None
-    return tuple(sorted({p.lower() for p in found[0]}))
-
-
-def _prefixes_of(items, limit: int = 16) -> tuple[list[str], bool] | None:
-    """Literal prefixes of a parsed sequence, and whether they are the whole sequence: literals, small sets
-    of literals, groups and alternations of those; the scan stops at the first item that is anything else."""
-    prefixes = [""]
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            prefixes = [p + chr(av) for p in prefixes]
-            continue
-        if name == "IN" and all(str(o) == "LITERAL" for o, _ in av) and len(av) * len(prefixes) <= limit:
-            prefixes = [p + chr(v) for p in prefixes for _, v in av]
-            continue
-        if name in ("SUBPATTERN", "BRANCH"):
-            tails: list[str] = []
-            whole = True
-            for sub in ([av[-1]] if name == "SUBPATTERN" else av[1]):
-                found = _prefixes_of(list(sub.data), limit)
-                if found is None:
-                    tails = []
-                    break
-                tails.extend(found[0])
-                whole = whole and found[1]
-            if tails and len(tails) * len(prefixes) <= limit:
-                prefixes = [p + t for p in prefixes for t in tails]
-                if whole:
-                    continue  # the group was all literal: what follows extends the prefixes
-        return (prefixes, False) if all(prefixes) else None
-    return (prefixes, True) if all(prefixes) else None
-
-
-def prefix_matches(pattern: re.Pattern, prefixes: Sequence[str], text: str, lowered: str) -> Iterable[re.Match]:
-    """pattern.finditer(text), trying only the positions where one of the prefixes starts.
-
-    Every match starts with a prefix (its assertions are zero-width), so every other position would fail;
-    pattern.match(text, pos) sees the text before pos as finditer does (lookbehinds, \\b). Positions inside
-    the previous match are skipped, as finditer's non-overlapping scan does. Case-insensitive patterns are
-    searched in the lower-cased text (the caller checked it has the text's length)."""
-    positions: list[int] = []
-    for prefix in prefixes:
-        position = lowered.find(prefix)
-        while position >= 0:
-            positions.append(position)
-            position = lowered.find(prefix, position + 1)
-    if len(prefixes) > 1:
-        positions = sorted(set(positions))
-    resume = 0
-    for position in positions:
-        if position < resume:
-            continue
-        match = pattern.match(text, position)
-        if match is not None:
-            resume = match.end()
-            yield match
-
-
-def start_skeleton(pattern: re.Pattern) -> re.Pattern | None:
-    """A pattern that matches at every position where `pattern` does (and perhaps a few more), shaped so that
-    `re` can skip to its first character; None when no such shape helps.
-
-    `re` finds a pattern's candidates fast only when the pattern starts with a character or a class. Most
-    rules open with a lookbehind instead (`(?<![\\w.+/-])[0-9]{12,19}`), so `re` runs the lookbehind at every
-    position of the text. The skeleton consumes the first character and then checks each leading
-    lookbehind one character further back, `[0-9](?<![\\w.+/-][0-9])[0-9]{11,18}`, which is the same test;
-    leading lookaheads and anchors are left out (the skeleton may match more, never less), and the pattern
-    itself confirms every hit (skeleton_matches). A first class that takes lower-case letters is no shortcut:
-    they are most of any text."""
-    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    if parsed.getwidth()[0] == 0:
-        return None
-    items = list(parsed.data)
-    lookbehinds = []
-    while items and sre_parse.SubPattern(parsed.state, items[:1]).getwidth() == (0, 0):
-        op, av = items.pop(0)
-        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] < 0:
-            lookbehinds.append((op, av[1]))
-    if not items:
-        return None
-    op, av = items[0]
-    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1 and len(av[2].data) == 1:
-        low, high, body = av  # x{2,5} becomes x x{1,4}, so the sequence starts with one character
-        rest = [] if high == 1 else [(op, (low - 1, high if high == sre_constants.MAXREPEAT else high - 1, body))]
-        items = [body.data[0]] + rest + items[1:]
-    first = items[0]
-    if first[0] not in (sre_constants.LITERAL, sre_constants.IN):
-        return None
-    try:
-        first_class = sre_compile.compile(sre_parse.SubPattern(parsed.state, [first]), pattern.flags)
-        if any(first_class.match(letter) for letter in "abcdefghijklmnopqrstuvwxyz"):
-            return None
-        moved = [
-            (op, (-1, sre_parse.SubPattern(parsed.state, list(body.data) + [first])))
-            for op, body in lookbehinds
-        ]
-        return sre_compile.compile(sre_parse.SubPattern(parsed.state, [first] + moved + items[1:]), pattern.flags)
-    except (re.error, TypeError, ValueError, IndexError):  # an internal shape this code does not know
-        return None
-
-
-def skeleton_matches(pattern: re.Pattern, skeleton: re.Pattern, text: str) -> Iterable[re.Match]:
-    """pattern.finditer(text), trying the pattern only where its skeleton matches (see start_skeleton).
-
-    The skeleton matches wherever the pattern does, so the first position from pos where the pattern
-    matches is the first skeleton hit from pos that the pattern confirms; after a match the scan resumes at
-    its end, as finditer's does. pattern.match(text, p) sees the text before p (lookbehinds, \\b)."""
-    search, match = skeleton.search, pattern.match
-    pos = 0
-    while True:
-        hit = search(text, pos)
-        if hit is None:
-            return
-        found = match(text, hit.start())
-        if found is None:
-            pos = hit.start() + 1
+    def near(self, text: str, start: int, end: int, window: int, lowered: str | None = None) -> bool:
+        """A word in the `window` characters before start or after end, each window a string of its own
+        (so its edges count as word boundaries, as in the JavaScript engine). Lower-cased ASCII text goes
+        to lower_matcher, the same test made faster."""
+        if lowered is not None and self.lower_matcher is not None and text.isascii() and len(lowered) == len(text):
+            search, source = self.lower_matcher.search, lowered
         else:
-            yield found
-            pos = found.end()
+            search, source = self.matcher.search, text
+        return bool(search(source[max(0, start - window):start]) or search(source[end:end + window]))
 
-
-def pattern_reach(pattern: re.Pattern) -> tuple[int, int] | None:
-    """(behind, ahead) bound of the characters the regex engine may read for a match starting at p:
-    [p - behind, p + ahead]. A lookaround sitting anywhere in a match of width <= W reads at most its own
-    width M beyond [p, p + W]; nested lookarounds add one M per level. None when anything is unbounded."""
-    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
-    limit = sre_parse.MAXREPEAT
-    width = parsed.getwidth()[1]
-    if width >= limit:
-        return None
-    widest = depth = 0
-    stack = [(parsed, 0)]
-    while stack:
-        node, level = stack.pop()
-        for op, av in node.data if hasattr(node, "data") else node:
-            name = str(op)
-            if name in ("ASSERT", "ASSERT_NOT"):
-                sub = av[1]
-                sub_width = sub.getwidth()[1]
-                if sub_width >= limit:
-                    return None
-                widest, depth = max(widest, sub_width), max(depth, level + 1)
-                stack.append((sub, level + 1))
-            elif name == "BRANCH":
-                stack.extend((branch, level) for branch in av[1])
-            elif name == "SUBPATTERN":
-                stack.append((av[-1], level))
-            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                stack.append((av[2], level))
-            elif name == "ATOMIC_GROUP":
-                stack.append((av, level))
-            elif name == "GROUPREF_EXISTS":
-                stack.extend((x, level) for x in av[1:] if x is not None)
-    margin = widest * depth
-    return margin, width + margin
-
-
-def keyword_windows(lowered: str, keywords: Sequence[str], behind: int, ahead: int) -> list[tuple[int, int]]:
-    """Merged [k - ahead - behind, k + ahead] extents around every keyword occurrence k, as (pos, endpos)."""
-    points: list[int] = []
-    for keyword in keywords:
-        position = lowered.find(keyword)
-        while position >= 0:
-            points.append(position)
-            position = lowered.find(keyword, position + 1)
-    points.sort()
-    windows: list[tuple[int, int]] = []
-    for point in points:
-        start, end = max(0, point - ahead - behind), min(len(lowered), point + len(max(keywords, key=len)) + ahead)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
-        else:
-            windows.append((start, end))
-    return windows
+    def may_occur(self, text: str, lowered: str) -> bool:
+        """False when no word occurs anywhere in the text, even inside another word: then near() is false
+        for every span, so a context_required rule finds nothing and need not run (most of them look for
+        bare 24-40 character tokens, at every position). For ASCII text and words a substring test of the
+        lower-cased text is exact; otherwise the regex decides, since `re`'s case folding also pairs some
+        non-ASCII letters with ASCII ones (the Kelvin sign and k, long s and s)."""
+        if self.ascii and text.isascii():
+            return any(w in lowered for w in self.lowered)
+        return self.anywhere.search(text) is not None
 
 
 def compile_context(words: Sequence[str]) -> re.Pattern | None:
