@@ -318,7 +318,7 @@ def test_when_a_rule_scans_from_its_literal_prefixes_then_it_matches_like_a_full
     (r"(?<!x)[0-9]{12,19}", None),
     (r"(?:ab|c)def", ("abdef", "cdef")),
     (r"(?:ab|c)[0-9]def", None),  # one branch's literal is too short
-    (r"x?yz_token", None),   # optional first character: matches need not start with x
+    (r"x?yz_token", ("xyz_token", "yz_token")),  # an optional first character: either opening
 ])
 def test_when_a_pattern_is_parsed_then_its_literal_prefixes_are_known(pattern, expected):
     import re
