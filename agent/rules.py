@@ -158,38 +158,39 @@ class Rule:
         return StartScan.build(unprefixed, self.patterns[0].flags) if unprefixed else None
 
     def matches(self, text: str, lowered: str) -> Iterable[re.Match]:
-        """Every pattern's matches, as a full scan gives them; keyword rules scan only near their keywords.
+        """Every pattern's matches, in the order of a plain finditer over each pattern, found faster: from a
+        pattern's literal prefixes or its start scan (agent/pattern_scan.py), else near the rule's keywords,
+        else by a plain scan."""
+        scanned = self.start_scan.scan(text) if self.start_scan is not None else {}
+        windows: list[tuple[int, int]] | None = None
+        for index, (pattern, prefixes) in enumerate(zip(self.patterns, self.prefixes)):
+            if prefixes and len(lowered) == len(text):
+                yield from prefix_matches(pattern, prefixes, text, lowered)
+            elif index in scanned:
+                yield from scanned[index]
+            else:
+                if windows is None:
+                    windows = self.keyword_windows(text, lowered)
+                if windows:
+                    yield from windowed_matches(pattern, text, windows, self.reach[1])
+                else:
+                    yield from pattern.finditer(text)
+
+    def keyword_windows(self, text: str, lowered: str) -> list[tuple[int, int]]:
+        """Where a big text needs scanning for this keyword rule; [] for everywhere.
 
         SPEC.md: every match of a keyword rule contains one of its keywords. A match containing the keyword
         at k starts in [k - width, k] and the engine reads [start - behind, start + ahead], so scanning the
         merged extents [k - width - behind, k + ahead] with pos/endpos finds exactly the full scan's matches
         (pos keeps the text before it visible to lookbehinds and \\b; a match whose reading would pass
-        endpos cannot contain a keyword and is dropped). On a 1 MB paste this turns the rules with a long
-        chain of lookbehinds from seconds into milliseconds.
-        """
-        windows = None
-        if self.keywords and self.reach is not None and len(lowered) == len(text) > WINDOWED_SCAN_MIN_CHARS:
-            windows = keyword_windows(lowered, self.keywords, *self.reach)
-            if sum(end - start for start, end in windows) * 2 > len(text):
-                windows = None  # the windows cover most of the text: one plain scan is cheaper
-        scanned: dict[int, list[re.Match]] = {}
-        if windows is None and self.start_scan is not None:
-            scanned = self.start_scan.scan(text)
-        for index, (pattern, prefixes) in enumerate(zip(self.patterns, self.prefixes)):
-            if windows is None:
-                if prefixes and len(lowered) == len(text):
-                    yield from prefix_matches(pattern, prefixes, text, lowered)
-                elif index in scanned:
-                    yield from scanned[index]
-                else:
-                    yield from pattern.finditer(text)
-                continue
-            ahead = self.reach[1]
-            for start, end in windows:
-                for match in pattern.finditer(text, start, end):
-                    if match.start() + ahead > end and end < len(text):
-                        break
-                    yield match
+        endpos cannot contain a keyword and is dropped, see windowed_matches). On a 1 MB paste this turns
+        the rules with a long chain of lookbehinds from seconds into milliseconds."""
+        if not self.keywords or self.reach is None or not len(lowered) == len(text) > WINDOWED_SCAN_MIN_CHARS:
+            return []
+        windows = keyword_windows(lowered, self.keywords, *self.reach)
+        if sum(end - start for start, end in windows) * 2 > len(text):
+            return []  # the windows cover most of the text: one plain scan is cheaper
+        return windows
 
     def find(self, text: str, lowered: str) -> Iterable[Finding]:
         """Steps 1-5 of the matching algorithm for this rule (before overlap resolution)."""
@@ -256,6 +257,16 @@ class ContextWords:
         if self.ascii and text.isascii():
             return any(w in lowered for w in self.lowered)
         return self.anywhere.search(text) is not None
+
+
+def windowed_matches(pattern: re.Pattern, text: str, windows: list[tuple[int, int]], ahead: int) -> Iterable[re.Match]:
+    """pattern.finditer(text) within each window; a match that would read past its window's end is left to
+    the next window (see Rule.keyword_windows)."""
+    for start, end in windows:
+        for match in pattern.finditer(text, start, end):
+            if match.start() + ahead > end and end < len(text):
+                break
+            yield match
 
 
 def compile_context(words: Sequence[str]) -> re.Pattern | None:
