@@ -115,8 +115,10 @@ def plain(piece: Piece) -> str:
     return piece
 
 
-def slots_of(template: str) -> set[str]:
-    return set(SLOT.findall(template))
+def slots_of(template: str) -> list[str]:
+    """The template's slot names, each once, in order of first appearance (a set would make the corpus
+    depend on the hash seed, since values are drawn in this order)."""
+    return list(dict.fromkeys(SLOT.findall(template)))
 
 
 def write_jsonl(samples: Iterable[Sample], path) -> int:
