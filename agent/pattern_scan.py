@@ -53,11 +53,14 @@ def literal_prefixes(pattern: re.Pattern) -> tuple[str, ...] | None:
 
 def _prefixes_of(items, limit: int = 64) -> tuple[list[str], bool] | None:
     """Literal prefixes of a parsed sequence, and whether they are the whole sequence: literals, small sets
-    of literals, groups, alternations and optional parts of those; the scan stops at the first item that
-    is anything else. Each prefix costs one str.find pass over the text, hence the limit."""
+    of literals, groups, alternations and optional parts of those, past zero-width items; the scan stops at
+    the first item that is anything else. Each prefix costs one str.find pass over the text, hence the limit."""
     prefixes = [""]
+    state = sre_parse.State()
     for op, av in items:
         name = str(op)
+        if sre_parse.SubPattern(state, [(op, av)]).getwidth() == (0, 0):
+            continue  # a lookaround or anchor in the opening consumes nothing: the literal goes on after it
         if name == "LITERAL":
             prefixes = [p + chr(av) for p in prefixes]
             continue
