@@ -9,7 +9,8 @@ the vectors). So this step only concerns NER results, with work bounded per resu
   one sweep over both lists sorted by start;
 - an NER result that overlaps a name a cue points at (agent/fields.py, agent/cues.py) is dropped: the cue
   read the structure around the value and knows its type and extent better ("Employer: Hunt, Simpson and
-  Lam" is one organisation, not two people and a company);
+  Lam" is one organisation, not two people and a company); where both give the same type and span, the
+  NER result stays and the cue's goes, so one finding remains;
 - an NER result inside a field label ("Traveller:", "National Insurance number:") is dropped;
 - a cue word just before an NER result ("Dr.", "Mrs", "name:", "lives in", "works at") raises its score.
 """
@@ -92,7 +93,9 @@ class LinearContextStep(ContextAwareEnhancer):
             return raw_results
         rule_spans = sorted((r.start, r.end) for r in raw_results if source_of(r) == RULES)
         labels = sorted(getattr(nlp_artifacts, "labels", ()))
-        taken = Spans([(r.start, r.end) for r in raw_results if source_of(r) == CUES])
+        cues = [r for r in raw_results if source_of(r) == CUES]
+        taken = Spans([(r.start, r.end) for r in cues])
+        same = {(r.entity_type, r.start, r.end): r for r in cues}
         inside = set()
         k = 0
         reach = -1  # the furthest end among rule spans starting at or before the current NER start
@@ -105,9 +108,15 @@ class LinearContextStep(ContextAwareEnhancer):
             while j < len(labels) and labels[j][0] <= result.start:
                 label_reach = max(label_reach, labels[j][1])
                 j += 1
-            if reach >= result.end or label_reach >= result.end or taken.overlaps(result.start, result.end):
+            if reach >= result.end or label_reach >= result.end:
                 inside.add(id(result))
                 continue
+            if taken.overlaps(result.start, result.end):
+                agreeing = same.get((result.entity_type, result.start, result.end))
+                if agreeing is None:
+                    inside.add(id(result))  # the cue read the value's type or extent differently: it wins
+                    continue
+                inside.add(id(agreeing))  # NER and the cue agree: one finding, NER's
             cue = CUE_WORDS.get(result.entity_type)
             if cue is not None and cue.search(text, max(0, result.start - CUE_WINDOW), result.start):
                 result.score = round(min(self.MAX_SCORE, result.score + CUE_BOOST), 2)

@@ -278,20 +278,22 @@ def _people(text: str, start: int, end: int, label: str, found: Fields) -> None:
 
 
 def _place(text: str, start: int, end: int, label: str, found: Fields) -> None:
-    stop = country_at(text, start, end, allow_ambiguous=True)
-    if stop is None:
-        stop = place_phrase(text, start, end)
+    stop = _place_end(text, start, end)
     if stop is not None:
         found.add(LOCATION, start, stop)
+
+
+def _place_end(text: str, start: int, end: int, max_words: int = 4) -> int | None:
+    """End of a place name (a country from the list, or a place-shaped phrase, whichever is longer)."""
+    stops = [country_at(text, start, end, allow_ambiguous=True), place_phrase(text, start, end, max_words=max_words)]
+    return max((s for s in stops if s is not None), default=None)
 
 
 def _address(text: str, start: int, end: int, found: Fields) -> int:
     """An address written on one line: each comma-separated part with letters is a place (a street, a city,
     a country); postcodes are not. Returns where the address stops (the end unless a sentence ends first)."""
-    sentence_end = re.compile(r"[.;](?:\s|$)").search(text, start, end)
-    stop = sentence_end.start() if sentence_end else end
+    stop = _sentence_end(text, start, end)
     parts = []
-    pos = start
     for piece in re.finditer(r"[^,;]+", text[start:stop]):
         parts.append((start + piece.start(), start + piece.end()))
     merged: list[tuple[int, int]] = []
@@ -304,11 +306,12 @@ def _address(text: str, start: int, end: int, found: Fields) -> int:
             carry = a  # "64, boulevard Leroux": the number belongs to the street after it
             continue
         merged.append((a, b))
-    for a, b in merged:
+    for k, (a, b) in enumerate(merged):
         a = _skip_blanks(text, a, b)
         while b > a and text[b - 1] in " \t":
             b -= 1
-        first = POSTCODE_FIRST.match(text, a, b)
+        # "24039 Hohenmölsen" is a postcode and a city; "7619 Edwin Roads, Austin" starts with a house number.
+        first = POSTCODE_FIRST.match(text, a, b) if k > 0 or len(merged) == 1 else None
         if first is not None and not HAS_DIGIT.search(text, first.end(), b):
             a = first.end()
         after = POSTCODE_AFTER.search(text, a, b)
@@ -322,13 +325,27 @@ def _address(text: str, start: int, end: int, found: Fields) -> int:
         if not HAS_DIGIT.search(segment) and not _place_like(text, a, b):
             continue
         found.add(LOCATION, a, b)
-        pos = b
     return stop
+
+
+SENTENCE_END = re.compile(r"[.;](?:\s|$)")
+# Abbreviations in addresses whose full stop does not end the sentence ("Apt. 990", "St. Louis").
+ADDRESS_ABBREVIATIONS = frozenset("apt st rd ave av blvd dr ln ct no nr str pl sq hwy ste bldg fl mt ft".split())
+
+
+def _sentence_end(text: str, start: int, end: int) -> int:
+    for match in SENTENCE_END.finditer(text, start, end):
+        word = WORD.findall(text, max(start, match.start() - 6), match.start())
+        if text[match.start()] == "." and word and text[match.start() - len(word[-1]):match.start()] == word[-1] \
+                and (word[-1].lower() in ADDRESS_ABBREVIATIONS or len(word[-1]) == 1 or word[-1].endswith("str")):
+            continue  # "Apt. 990", "Klotzstr. 82"
+        return match.start()
+    return end
 
 
 def _place_like(text: str, start: int, end: int) -> bool:
     """A part of an address without a number: a city, a region or a country, not a sentence."""
-    stop = country_at(text, start, end, allow_ambiguous=True) or place_phrase(text, start, end, max_words=6)
+    stop = _place_end(text, start, end, max_words=6)
     return stop is not None and stop >= end - 1
 
 
@@ -352,7 +369,7 @@ def _block_below(text: str, lines: list[Line], index: int, kind: str, found: Fie
         elif STREET_LINE.fullmatch(text, line.start, line.end) or _address_line(text, start, line.end):
             _address(text, start, line.end, found)
         else:
-            stop = country_at(text, start, line.end, allow_ambiguous=True) or place_phrase(text, start, line.end)
+            stop = _place_end(text, start, line.end)
             if stop is not None and stop >= line.end - 1:
                 found.add(LOCATION, start, stop)
         blocks_done.add(k)
@@ -473,7 +490,7 @@ def _speakers(text: str, lines: list[Line], found: Fields) -> None:
         if person_phrase(text, start, match.end("name"), strict=True) != match.end("name"):
             continue
         rest = text[match.end():line.end]
-        if not CHAT.search(rest):
+        if " " not in rest.strip() or not CHAT.search(rest):  # chat has words, not one token
             continue
         speakers.append((start, match.end("name")))
     if len(speakers) >= 2:

@@ -18,6 +18,29 @@ from promptfence.agent.tables import Table, find_tables
 BLOB_LINE = re.compile(r"\s*\S{40,}\s*")
 # Lines with letters in them at all; digits-and-punctuation lines (numbers, separators, dates) hold no names.
 HAS_LETTER = re.compile(r"[^\W\d_]")
+# HTTP messages pasted from a terminal or the browser's network panel: a status or request line, and header
+# lines. NER takes header names for organisations ("Content-Type") and their values for people ("max-age").
+HTTP_START = re.compile(r"[ \t]*(?:HTTP/\d(?:\.\d)?[ \t]+\d{3}\b|(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)[ \t]+\S+[ \t]+HTTP/\d)")
+HEADER_NAME = re.compile(r"[ \t]*(?P<name>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]")
+# Header names that are never form labels, whatever the paste around them; "X-", "Sec-" and "CF-" prefixed too.
+HTTP_ONLY_HEADERS = frozenset(
+    """
+    content-type content-length content-encoding content-language content-disposition content-range
+    content-security-policy cache-control set-cookie user-agent accept-encoding accept-language
+    accept-ranges access-control-allow-origin access-control-allow-methods access-control-allow-headers
+    access-control-allow-credentials access-control-expose-headers access-control-max-age
+    access-control-request-method access-control-request-headers strict-transport-security
+    transfer-encoding last-modified if-none-match if-modified-since if-match if-unmodified-since keep-alive
+    retry-after www-authenticate proxy-authorization proxy-authenticate referrer-policy permissions-policy
+    cross-origin-opener-policy cross-origin-embedder-policy cross-origin-resource-policy etag
+    """.split()
+)
+# Header names that are also ordinary form labels ("Location: Glasgow office"): headers only next to one
+# of the above or to a status line.
+HTTP_SHARED_HEADERS = frozenset(
+    "host authorization cookie server date vary via expires pragma connection location origin referer "
+    "upgrade range link allow age accept forwarded".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +89,8 @@ def analyse_layout(text: str, *, code_min_lines: int = 5, detect_code: bool = Tr
     for table in layout.tables:
         for i in range(table.first_line, table.last_line + 1):
             taken[i] = True
+    for i in http_header_lines(text, lines):
+        taken[i] = True
     run_start = run_end = -1
     for i, line in enumerate(lines):
         prose = not taken[i] and is_prose_line(text, line)
@@ -80,6 +105,36 @@ def analyse_layout(text: str, *, code_min_lines: int = 5, detect_code: bool = Tr
     if run_start >= 0:
         layout.prose.append((run_start, run_end))
     return layout
+
+
+def http_header_lines(text: str, lines: list[Line]) -> list[int]:
+    """Indexes of HTTP status/request lines and header lines (see HTTP_ONLY_HEADERS)."""
+    if ":" not in text:
+        return []
+    sure = set()
+    shared = []
+    for i, line in enumerate(lines):
+        if HTTP_START.match(text, line.start, line.end):
+            sure.add(i)
+            continue
+        match = HEADER_NAME.match(text, line.start, line.end)
+        if match is None:
+            continue
+        name = match.group("name").lower()
+        if name in HTTP_ONLY_HEADERS or name.startswith(("x-", "sec-", "cf-")):
+            sure.add(i)
+        elif name in HTTP_SHARED_HEADERS:
+            shared.append(i)
+    # A shared name is a header when the run of header-shaped lines it sits in holds a sure one.
+    marked = set(sure)
+    changed = True
+    while changed and shared:
+        changed = False
+        for i in shared:
+            if i not in marked and (i - 1 in marked or i + 1 in marked):
+                marked.add(i)
+                changed = True
+    return sorted(marked)
 
 
 def is_prose_line(text: str, line: Line) -> bool:

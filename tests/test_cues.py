@@ -1,0 +1,137 @@
+"""Names the words around them point at in running prose (agent/cues.py); the real path at the end."""
+
+import pytest
+
+from promptfence.agent.analyzer import Analyzer, DetectorSettings
+from promptfence.agent.cues import find_cues
+from promptfence.agent.layout import analyse_layout
+from promptfence.agent.rules import RulePack, load_json, shared_rules_dir
+
+BASE = shared_rules_dir()
+DEFAULT_POLICY = load_json(BASE / load_json(BASE / "index.json")["default_policy"])
+
+
+def cues(text, ner_spans=()):
+    return {(e.type, text[e.start:e.end]) for e in find_cues(text, analyse_layout(text), ner_spans)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hi Anna, can you check the numbers?", "Anna"),
+    ("Thanks, Bianca! Done on my side.", "Bianca"),
+    ("Dear Mr. Hashimoto, thank you for your patience.", "Hashimoto"),
+    ("Yesterday Dr. Amara Okafor called back.", "Amara Okafor"),
+    ("Let me introduce Hugues Bonnet to the team.", "Hugues Bonnet"),
+    ("My name is Livio Gregorio and I need help.", "Livio Gregorio"),
+    ("Please forward this to Heinz-Josef before noon.", "Heinz-Josef"),
+    ("Can you send the report to Keith Price-Collins?", "Keith Price-Collins"),
+    ("Hugues's email is below.", "Hugues"),
+    ("Payroll query from Lydia Powell (lydia@mail.example): wrong code.", "Lydia Powell"),
+    ("Thank you for your order, Justin!", "Justin"),
+    ("Let me introduce Tyler Ray - Tyler, meet Jeffrey.", "Tyler"),
+    ("Actions: Nathan to send the draft; Margot to book the room.", "Margot"),
+    ("can you put it on my card? name on card Anouk Gautier. thx", "Anouk Gautier"),
+])
+def test_when_a_person_cue_precedes_or_follows_a_name_then_it_is_a_person(text, expected):
+    assert ("PERSON", expected) in cues(text)
+
+
+def test_when_two_names_are_joined_after_a_cue_then_both_are_people():
+    assert {("PERSON", "Adrienne"), ("PERSON", "Vincent")} <= cues("Please forward this to Adrienne and Vincent.")
+
+
+def test_when_a_name_says_something_and_ner_saw_nothing_then_it_is_a_person():
+    text = "Melinda said the meeting moved to Friday."
+    assert ("PERSON", "Melinda") in cues(text)
+    assert ("PERSON", "Melinda") not in cues(text, ner_spans=[(0, 7)])  # NER's own reading stands
+
+
+@pytest.mark.parametrize("text", [
+    "Hi team, the deploy is finished.",
+    "Hello World program in Go",
+    "Dear Sir or Madam, I am writing about my order.",
+    "Thanks. Reported by the monitoring job.",
+    "Pay to address: see below",
+    "Best regards, The Support Team",
+    "Call Support if the build fails.",
+])
+def test_when_a_cue_word_is_followed_by_no_name_then_no_person(text):
+    assert not [c for c in cues(text) if c[0] == "PERSON"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Please pay invoice 307-1343078 to Castro, Duncan and Myers.", "Castro, Duncan and Myers"),
+    ("Invoice 30032 from Schmitt-Ramirez Inc.\nAmount due: 10 USDC", "Schmitt-Ramirez Inc."),
+    ("Source of funds: salary from Legros S.A.R.L..", "Legros S.A.R.L."),
+    ("We met at Hübel GmbH & Co. KG last year.", "Hübel GmbH & Co. KG"),
+    ("Azahara works at Boucher in Jaén.", "Boucher"),
+    ("The Roberts, Watson and Long office closes at 5pm.", "Roberts, Watson and Long"),
+    ("Please pay invoice 1 to Koninklijke van Dam.", "Koninklijke van Dam"),
+    ("The CEO of Tlustek AG resigned.", "Tlustek AG"),
+])
+def test_when_an_organisation_is_shaped_or_cued_then_it_is_one_organisation(text, expected):
+    assert ("ORGANIZATION", expected) in cues(text)
+
+
+def test_when_three_first_names_are_listed_without_a_cue_then_they_are_no_organisation():
+    assert not [c for c in cues("Anna, Bob and Carl are coming tonight.") if c[0] == "ORGANIZATION"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My name on the account is Miranda White and I live in Lewisfort. Thanks", "Lewisfort"),
+    ("I am in New Bradley next week if you want to meet.", "New Bradley"),
+    ("Margot and I drove to Descamps-sur-Mer for the weekend.", "Descamps-sur-Mer"),
+    ("She moved to Limone Sul Garda last year.", "Limone Sul Garda"),
+    ("The parcel goes to Scotland first.", "Scotland"),
+])
+def test_when_a_place_cue_precedes_a_capitalised_name_then_it_is_a_place(text, expected):
+    assert ("LOCATION", expected) in cues(text)
+
+
+def test_when_in_is_the_only_cue_then_ner_must_agree_that_a_name_follows():
+    text = "We opened a branch in Großenhain last week."
+    start = text.index("Großenhain")
+    assert ("LOCATION", "Großenhain") not in cues(text)
+    assert ("LOCATION", "Großenhain") in cues(text, ner_spans=[(start, start + 10)])
+
+
+@pytest.mark.parametrize("text", [
+    "The bug is in Settings and in Python code.",
+    "Translate it in English, please.",
+    "We live in Summary mode now.",
+    "Holly Jordan signed the form.",
+])
+def test_when_a_place_cue_is_followed_by_a_common_word_or_a_name_then_no_place(text):
+    assert not [c for c in cues(text) if c[0] == "LOCATION"]
+
+
+def test_when_an_address_follows_its_cue_then_street_city_and_country_are_places():
+    text = "KYC: residential address Reichmannstr. 9, Marienberg, Germany. Source of funds: salary."
+    assert cues(text) >= {("LOCATION", "Reichmannstr. 9"), ("LOCATION", "Marienberg"), ("LOCATION", "Germany")}
+
+
+def test_when_a_house_number_follows_a_preposition_then_the_address_needs_a_second_part():
+    assert ("LOCATION", "Amymouth") in cues("The parcel never arrived at 4701 Kyle Road Apt. 990, Amymouth. Sad.")
+    assert not cues("The call is at 5 Pm sharp.")
+
+
+# --- the real path -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(DetectorSettings.from_policy(DEFAULT_POLICY), pack=RulePack.load())
+
+
+def test_when_ner_mistypes_a_cued_name_then_the_cue_type_wins(analyzer):
+    # en_core_web_sm calls "Lewisfort" an organisation and cuts the partnership into people.
+    text = "I live in Lewisfort and work for Tucker, Chambers and Schmidt."
+    result = {(f.type, text[f.start:f.end]) for f in analyzer.analyze(text)}
+    assert ("LOCATION", "Lewisfort") in result
+    assert ("ORGANIZATION", "Tucker, Chambers and Schmidt") in result
+    assert not [v for t, v in result if t == "PERSON"]
+
+
+def test_when_presidio_style_sentences_are_analysed_then_people_places_and_companies_are_found(analyzer):
+    text = "My name is Dana Whitfield and I live in Galway. Dana works at Brightwater Holdings Ltd."
+    result = {(f.type, text[f.start:f.end]) for f in analyzer.analyze(text)}
+    assert {("PERSON", "Dana Whitfield"), ("LOCATION", "Galway"),
+            ("ORGANIZATION", "Brightwater Holdings Ltd.")} <= result
