@@ -16,6 +16,7 @@ per pattern, and tests/test_pattern_scan.py holds each to a plain scan.
 from __future__ import annotations
 
 import heapq
+import os
 import re
 from dataclasses import dataclass
 
@@ -46,9 +47,23 @@ def literal_prefixes(pattern: re.Pattern) -> tuple[str, ...] | None:
     found = _prefixes_of(items)
     if found is None or any(len(p) < MIN_PREFIX_CHARS for p in found[0]):
         return None
-    lowered = sorted({p.lower() for p in found[0]})
-    # A prefix that extends another adds no position (`call` finds every `calling`): one str.find pass less.
-    return tuple(p for p in lowered if not any(p != q and p.startswith(q) for q in lowered))
+    return covering_stems({p.lower() for p in found[0]})
+
+
+STEM_CHARS = 4
+
+
+def covering_stems(prefixes: set[str]) -> tuple[str, ...]:
+    """Fewer, shorter prefixes that every given prefix starts with: each costs one str.find pass over the
+    text, and `driver's license`, `drivers_license` and `driving licence` are all found by `driv`. Prefixes
+    sharing their first STEM_CHARS characters become their common prefix; one that extends another adds
+    no position (`call` finds every `calling`)."""
+    stems: dict[str, str] = {}
+    for prefix in sorted(prefixes):
+        key = prefix[:STEM_CHARS]
+        stems[key] = os.path.commonprefix([stems[key], prefix]) if key in stems else prefix
+    found = sorted(set(stems.values()))
+    return tuple(p for p in found if not any(p != q and p.startswith(q) for q in found))
 
 
 def _prefixes_of(items, limit: int = 64) -> tuple[list[str], bool] | None:

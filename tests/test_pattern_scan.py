@@ -81,8 +81,10 @@ def test_when_patterns_of_one_rule_overlap_then_each_keeps_its_own_matches():
 
 
 @pytest.mark.parametrize("pattern, expected", [
-    (r"(?:https?://)?hooks\.slack\.com/x", ("hooks.slack.com/x", "http://hooks.slack.com/x", "https://hooks.slack.com/x")),
-    (r"rediss?://", ("redis://", "rediss://")),
+    # prefixes sharing four characters are searched as their common stem
+    (r"(?:https?://)?hooks\.slack\.com/x", ("hooks.slack.com/x", "http")),
+    (r"rediss?://", ("redis",)),
+    (r"(?:driver's|drivers|driving)[ _-]?licen[cs]e", ("driv",)),
     (r"\b(?:call|calling|cell)\b", ("call", "cell")),  # calling extends call: one search finds both
     (r"(?:(?<=;)|(?<=[\"']))(?:Password|Pwd)=", ("password=", "pwd=")),  # leading lookbehinds consume nothing
     (r"\b(?:dl|dln)[ :]", ("dl",)),  # two letters are rare enough to search for
