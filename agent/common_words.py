@@ -41,6 +41,8 @@ COMMON_SENTENCE_STARTS = frozenset(
     tbd n/a na yes
     monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
+    export exporting import importing forwarding sending following regarding looking hoping wondering going
+    trying working using adding updating copying pasting
     """.split()
 )
 

@@ -206,7 +206,7 @@ def _label_field(text: str, lines: list[Line], index: int, match: re.Match, foun
         if org is not None and (org.uncommon or org.legal_form):
             found.add(ORGANIZATION, value_start, org.end)
     elif kind == "ADDRESS":
-        end = _address(text, value_start, value_end, found)
+        end = read_address(text, value_start, value_end, found)
         # An address may go on over the next lines until the next label.
         k = index + 1
         while end == value_end and k < min(len(lines), index + 4) and ":" not in text[lines[k].start:lines[k].end]:
@@ -214,7 +214,7 @@ def _label_field(text: str, lines: list[Line], index: int, match: re.Match, foun
             if nxt.end - nxt.start > 80 or nxt.end == nxt.start:
                 break
             end = value_end = nxt.end
-            _address(text, nxt.start, nxt.end, found)
+            read_address(text, nxt.start, nxt.end, found)
             blocks_done.add(k)
             k += 1
     else:
@@ -289,7 +289,7 @@ def _place_end(text: str, start: int, end: int, max_words: int = 4) -> int | Non
     return max((s for s in stops if s is not None), default=None)
 
 
-def _address(text: str, start: int, end: int, found: Fields) -> int:
+def read_address(text: str, start: int, end: int, found: Fields) -> int:
     """An address written on one line: each comma-separated part with letters is a place (a street, a city,
     a country); postcodes are not. Returns where the address stops (the end unless a sentence ends first)."""
     stop = _sentence_end(text, start, end)
@@ -367,7 +367,7 @@ def _block_below(text: str, lines: list[Line], index: int, kind: str, found: Fie
         elif first and person_phrase(text, start, line.end) == line.end and not HAS_DIGIT.search(body):
             found.add(PERSON, start, line.end)  # "Ship to:" then the addressee's name
         elif STREET_LINE.fullmatch(text, line.start, line.end) or _address_line(text, start, line.end):
-            _address(text, start, line.end, found)
+            read_address(text, start, line.end, found)
         else:
             stop = _place_end(text, start, line.end)
             if stop is not None and stop >= line.end - 1:

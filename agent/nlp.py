@@ -143,9 +143,14 @@ def is_candidate(word: str, sentence_start: bool) -> bool:
     return True
 
 
-def candidate_windows(text: str, spans: Iterable[tuple[int, int]], window: int = WINDOW_TOKENS) -> list[tuple[int, int]]:
-    """Character ranges around candidate words inside the given prose spans, merged when they touch."""
+def candidate_windows(text: str, spans: Iterable[tuple[int, int]], window: int = WINDOW_TOKENS,
+                      known: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Character ranges around candidate words inside the given prose spans, merged when they touch. A word
+    inside a `known` span is no candidate (its name is known already), though it may sit in a window."""
     out: list[tuple[int, int]] = []
+    skip = bytearray(len(text)) if known else None
+    for a, b in known:
+        skip[a:b] = b"\x01" * (b - a)
     for span_start, span_end in spans:
         tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text, span_start, span_end)]
         previous_end = span_start
@@ -155,7 +160,7 @@ def candidate_windows(text: str, spans: Iterable[tuple[int, int]], window: int =
             # A new line starts a sentence too (lists, headers, greetings).
             if "\n" in text[previous_end:start] or "\r" in text[previous_end:start]:
                 sentence_start = True
-            if is_candidate(text[start:end], sentence_start):
+            if is_candidate(text[start:end], sentence_start) and not (skip and skip.find(1, start, end) >= 0):
                 first, last = max(0, k - window), min(len(tokens) - 1, k + window)
                 if open_first >= 0 and first <= open_last + 1:
                     open_last = last
@@ -212,8 +217,10 @@ class SpacyNer:
         self.window = window
         self.nlp = load_ner_model(model_name)
 
-    def entities(self, text: str, layout: Layout) -> list[NerEntity]:
-        windows = candidate_windows(text, layout.prose, self.window)
+    def entities(self, text: str, layout: Layout, known: Sequence[tuple[int, int]] = ()) -> list[NerEntity]:
+        """NER on windows around the prose's candidate words, except candidates inside `known` spans (names
+        the cues already found, field labels)."""
+        windows = candidate_windows(text, layout.prose, self.window, known)
         return self.entities_in(text, windows)
 
     def entities_in(self, text: str, windows: Sequence[tuple[int, int]]) -> list[NerEntity]:
@@ -285,12 +292,16 @@ class PromptfenceNlpEngine(NlpEngine):
 
     def process_text(self, text: str, language: str = "en") -> LayoutNlpArtifacts:
         layout = analyse_layout(text, code_min_lines=self.code_min_lines, detect_code=self.detect_code)
-        entities = self.ner.entities(text, layout) if self.ner is not None else []
         if not self.name_cues:
+            entities = self.ner.entities(text, layout) if self.ner is not None else []
             return LayoutNlpArtifacts(entities, layout, self)
+        # Cues first: NER need not read the names they already know, nor field labels.
         fields = find_fields(text, layout)
-        cues = find_cues(text, layout, [(e.start, e.end) for e in entities])
-        return LayoutNlpArtifacts(entities, layout, self, merge_cues(fields.entities, cues), fields.labels)
+        cues = find_cues(text, layout)
+        known = [(e.start, e.end) for e in (*fields.entities, *cues.entities)] + fields.labels
+        entities = self.ner.entities(text, layout, known) if self.ner is not None else []
+        found = merge_cues(fields.entities, cues.resolve([(e.start, e.end) for e in entities]))
+        return LayoutNlpArtifacts(entities, layout, self, found, fields.labels)
 
     def process_batch(self, texts, language: str = "en", batch_size: int = 1, n_process: int = 1, **kwargs):
         for text in texts:

@@ -12,7 +12,7 @@ DEFAULT_POLICY = load_json(BASE / load_json(BASE / "index.json")["default_policy
 
 
 def cues(text, ner_spans=()):
-    return {(e.type, text[e.start:e.end]) for e in find_cues(text, analyse_layout(text), ner_spans)}
+    return {(e.type, text[e.start:e.end]) for e in find_cues(text, analyse_layout(text)).resolve(ner_spans)}
 
 
 @pytest.mark.parametrize("text, expected", [

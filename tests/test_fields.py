@@ -208,10 +208,10 @@ def test_when_a_form_is_analysed_then_field_findings_replace_ner_guesses(analyze
     assert not [v for t, v in values if t == "PERSON" and v in ("Hunter", "Bruce", "Armstrong")]
 
 
-def test_when_ner_and_a_field_agree_then_one_finding_remains_and_it_is_ners(analyzer):
+def test_when_a_field_names_a_person_then_one_finding_remains(analyzer):
     text = "Please see the note below.\nName: Margaret Okonkwo\nDate: 2024-05-01"
     result = [f for f in analyzer.analyze(text) if f.type == "PERSON"]
-    assert [(text[f.start:f.end], f.rule) for f in result] == [("Margaret Okonkwo", "ner-person")]
+    assert [(text[f.start:f.end], f.rule) for f in result] == [("Margaret Okonkwo", "field-person")]
 
 
 def test_when_a_label_is_a_word_ner_mistakes_for_a_name_then_it_is_not_reported(analyzer):

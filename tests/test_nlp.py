@@ -192,3 +192,9 @@ def test_when_ner_meets_a_label_or_a_cue_then_the_context_step_decides():
     kept = LinearContextStep().enhance_using_context(text, [label_guess, agreeing_ner, agreeing_cue, piece, org],
                                                      nlp_artifacts=Artifacts())
     assert kept == [agreeing_ner, org]
+
+
+def test_when_a_candidate_is_inside_a_known_name_then_it_opens_no_window():
+    text = "Name: Beau van Doorn"
+    assert nlp.candidate_windows(text, [(0, len(text))])
+    assert nlp.candidate_windows(text, [(0, len(text))], known=[(6, 20)]) == []
