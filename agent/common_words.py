@@ -43,6 +43,8 @@ COMMON_SENTENCE_STARTS = frozenset(
     january february march july september october november december
     export exporting import importing forwarding sending following regarding looking hoping wondering going
     trying working using adding updating copying pasting
+    retro retrospective standup stand-up postmortem post-mortem kickoff sync onboarding offboarding changelog
+    roadmap backlog sprint recap
     """.split()
 )
 
@@ -86,6 +88,8 @@ NOT_NAMES = frozenset(
     department dept division unit branch
     pros cons tip tips hint hints step steps summary context goal goals notes note todo
     morning afternoon evening night
+    production staging prod sandbox reception frontdesk helpdesk
+    happy glad sorry sure excited ready available unavailable busy fine interested confused stuck curious
     """.split()
 )
 

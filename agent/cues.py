@@ -66,8 +66,14 @@ PERSON_BEFORE = _phrases(
     """meet|introduce|introducing|met with|spoke with|spoke to|talked to|talk to|ask|tell|contact|call|cc|ping|
     thank|email|e-mail|text|message|my name is|his name is|her name is|name is|i am|i'm|this is|account holder|
     name on card|name on the card|name on the account is|cardholder|beneficiary|signed by|reported by|
-    referred by|approved by|assigned to"""
+    referred by|approved by|assigned to|
+    contractor|customer|client|patient|employee|passenger|tenant|applicant|candidate|colleague|coworker|
+    co-worker|manager|boss|intern|new hire|friend|neighbour|neighbor|brother|sister|wife|husband|son|daughter|
+    mother|father|uncle|aunt|cousin|ceo|cto|cfo|founder|lawyer|attorney|doctor|nurse|teacher|tutor|landlord|
+    invite|invited|inviting|hire|hired|hiring|thank|congratulate|remind|notify|inform"""
 )
+# A role word is followed by a company as often as by a person ("our client Acme Ltd"): not if org-shaped.
+ROLE_WORDS = frozenset("client customer".split())
 # "send it to Anna", "forward the report to Anna".
 SEND_VERBS = frozenset("send sent forward forwarded give pass hand mail email e-mail".split())
 SEND_OBJECTS = frozenset("it this that them".split())
@@ -84,6 +90,11 @@ POSSESSIVE = re.compile(
 EMAIL_AFTER = re.compile(r"[ \t]*[<(][^\s<>()@]{1,64}@[^\s<>()]{1,255}[>)]")
 PERSON_AFTER = re.compile(
     r"[ \t]+(?:said|says|asked|asks|told|tells|wrote|writes|replied|mentioned|thinks|thought|and I|and me)\b"
+)
+# "Victoria from accounting": a person of a department.
+DEPARTMENT_AFTER = re.compile(
+    r"[ \t]+from[ \t]+(?:accounting|accounts|finance|hr|sales|marketing|legal|support|it|engineering|ops|operations|"
+    r"procurement|purchasing|payroll|security|design|product|compliance|the [a-z]+ (?:team|department|office))\b"
 )
 # A name spoken to: "Thank you for your order, Justin!", "Tyler, meet Jeffrey".
 VOCATIVE_OPENER = re.compile(
@@ -118,13 +129,19 @@ PLACE_BEFORE = _phrases(
     """live in|lives in|living in|lived in|based in|located in|born in|grew up in|raised in|moved to|moving to|
     relocated to|relocating to|travelling to|traveling to|travelled to|traveled to|flying to|fly to|flew to|
     drove to|drive to|driving to|trip to|weekend in|holiday in|vacation in|visiting|visited|arrived in|
-    arriving in|staying in|stayed in|office in|offices in|headquartered in|room in|am in|i'm in|be in"""
+    arriving in|staying in|stayed in|office in|offices in|headquartered in|room in|am in|i'm in|be in|
+    i'm from|i am from|am from|are from|come from|comes from|came from|originally from|moved from|far from|
+    flew from|drove from|travelled from|traveled from|relocated from|hail from|hails from|miles from|km from|
+    city is|town is|country is|hometown is|city of|town of|held in|hotel in|hotels in|apartment in|flat in|
+    house in|home in|team in|teams in|branch in|store in|shop in|plant in|factory in|warehouse in|workshop in|
+    conference in|campus in|hospital in|school in|university in"""
 )
 WEAK_PLACE_BEFORE = frozenset(("in", "near"))
 # After a place: punctuation, the end, or a word that ends the place ("in Paris next week").
 AFTER_PLACE = re.compile(
     r"[ \t]*(?:$|[,.!?;:)\n]|(?:next|last|this|on|for|and|or|office|area|region|today|tomorrow|yesterday|soon|"
-    r"since|until|with|where|to|at|by|but|during|before|after|because|if|when|so)\b)"
+    r"since|until|with|where|to|at|by|but|during|before|after|because|if|when|so|is|are|was|were|has|have|had|"
+    r"will|would|can|could)\b)"
 )
 # Words before an address; a house number after "at" / "near" ... too, if a place follows after a comma.
 ADDRESS_BEFORE = _phrases(
@@ -143,7 +160,9 @@ HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Herr
                           r"\.?[ \t]+(?=[^\W\d_])")
 # Cheap look-aheads for _person_by_what_follows: is the cue's mark anywhere in the next characters?
 AFTER_MARK = re.compile(r"['’]s |[<(][^\s<>()]*@| (?:said|says|asked|asks|told|tells|wrote|writes|replied|mentioned|"
-                        r"thinks|thought|and I|and me)\b")
+                        r"thinks|thought|and I|and me)\b|[ ,]\+?[\d(][\d ()./-]{6}| from [a-z]")
+# A contact line: "Domitila Antón, +34 634 602 209" at the start of a sentence or a line.
+PHONE_AFTER = re.compile(r",?[ \t]+\+?[\d(][\d ()./-]{6,}\d")
 VOCATIVE_TAIL_HINT = re.compile(r", (?:meet|please|can|could|would|thanks|thank|welcome|this)\b", re.IGNORECASE)
 ACTION_HINT = re.compile(r" to [a-z]")
 BULLET_GAP = re.compile(r"\s*\n[ \t]*[-*•][ \t]+")
@@ -208,13 +227,13 @@ def _before(text: str, pos: int, start: int) -> tuple[list[str], str]:
     if not words:
         return [], window
     last = window.rfind(words[-1])
-    return [w.lower() for w in words[-4:]], window[last + len(words[-1]):]
+    return [w.lower() for w in words[-5:]], window[last + len(words[-1]):]
 
 
 def _ends_with(words: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     if not words or words[-1] not in _LAST_WORDS[phrases]:
         return False
-    return any(tuple(words[-n:]) in phrases for n in (1, 2, 3, 4) if len(words) >= n)
+    return any(tuple(words[-n:]) in phrases for n in (1, 2, 3, 4, 5) if len(words) >= n)
 
 
 def _anchor(text: str, pos: int, start: int, end: int, found: Fields, needs_ner: Fields, needs_no_ner: Fields) -> None:
@@ -225,6 +244,12 @@ def _anchor(text: str, pos: int, start: int, end: int, found: Fields, needs_ner:
     # --- people -------------------------------------------------------------------------------------------
     cued = plain_gap and (_ends_with(words, PERSON_BEFORE) or _send_to(words))
     greeted = _ends_with(words, GREETINGS) and gap.strip(" \t") in ("", ",", "!")
+    if cued or greeted:
+        # "forward this to Nguyen Group", "our client Acme Ltd": an organisation-shaped name is one.
+        org = org_phrase(text, pos, end)
+        if org is not None and (org.certain or (org.partnership and words[-1] in ROLE_WORDS)):
+            found.add(ORGANIZATION, pos, org.end, CUE_SCORE)
+            cued = greeted = False
     if cued or greeted:
         stop = _name_after(text, pos, end)
         if stop is not None:
@@ -306,6 +331,7 @@ def _person_by_what_follows(text: str, pos: int, start: int, end: int, words: li
     ahead = min(end, pos + 80)
     marked = AFTER_MARK.search(text, pos, ahead) is not None
     clause_start = not words or gap.rstrip(" \t").endswith(("-", "–", "—")) or "\n" in gap
+    sentence_start = gap.rstrip(" \t").endswith((".", "?", "!"))
     vocative_tail = clause_start and VOCATIVE_TAIL_HINT.search(text, pos, ahead) is not None
     after_colon = gap.rstrip(" \t").endswith((":", ";")) or BULLET_GAP.fullmatch(gap) is not None
     action = after_colon and ACTION_HINT.search(text, pos, ahead) is not None
@@ -315,7 +341,9 @@ def _person_by_what_follows(text: str, pos: int, start: int, end: int, words: li
     stop = person_phrase(text, pos, end, strict=True, max_words=4)
     if stop is None:
         return
-    if marked and (POSSESSIVE.match(text, stop, end) or EMAIL_AFTER.match(text, stop, end)):
+    if marked and (POSSESSIVE.match(text, stop, end) or EMAIL_AFTER.match(text, stop, end)
+                   or DEPARTMENT_AFTER.match(text, stop, end)
+                   or (clause_start or sentence_start) and PHONE_AFTER.match(text, stop, end)):
         found.add(PERSON, pos, stop, CUE_SCORE)
     elif marked and PERSON_AFTER.match(text, stop, end):
         # NER's own reading stands where it saw a name ("Google said" stays an organisation).

@@ -55,7 +55,7 @@ signed|signed by|prepared by|reported by|requested by|submitted by|approved by|r
 assignee|author|reporter|manager|line manager|supervisor|doctor|physician|gp|referred by|referring physician|
 witness|spouse|husband|wife|father|mother|parent|guardian|nominee|executor|attendee|attendees|participants|
 present|invitees|organiser|organizer|interviewer|interviewee|references|referee|from|to|cc|bcc|payee|payee name|
-account owner|holder
+account owner|holder|lead|prospect
 """
 _ORGANIZATION_LABELS = """
 employer|employer name|current employer|previous employer|former employer|company|company name|
