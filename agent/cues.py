@@ -30,7 +30,16 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from promptfence.agent.fields import HAS_DIGIT, LOCATION, ORGANIZATION, PERSON, CueEntity, Fields, read_address
+from promptfence.agent.fields import (
+    HAS_DIGIT,
+    LOCATION,
+    MAX_VALUE,
+    ORGANIZATION,
+    PERSON,
+    CueEntity,
+    Fields,
+    read_address,
+)
 from promptfence.agent.layout import Layout
 from promptfence.agent.name_shapes import (
     HONORIFICS,
@@ -410,15 +419,19 @@ def _overlaps_any(spans: Sequence[tuple[int, int]], start: int, end: int) -> boo
     return False
 
 
+NEXT_WORD = re.compile(r"[ \t]+(&|[^\W\d_]+)")
+
+
 def _continues_a_name(text: str, stop: int, end: int) -> bool:
     """"Chad Smith", "Holland & Knight": a capitalised word or '&' right after means this is part of a name."""
-    match = re.compile(r"[ \t]+(&|[^\W\d_]+)").match(text, stop, end)
+    match = NEXT_WORD.match(text, stop, end)
     return match is not None and (match.group(1) == "&" or is_capitalised_word(match.group(1)))
 
 
 def _address_end(text: str, start: int, end: int) -> int:
     """An address in a sentence ends with its line, unless the line holds only "Flat 3" or "Studio 48"
     (an address pasted with its line break): then it ends with the next line."""
+    end = min(end, start + MAX_VALUE)
     line_end = text.find("\n", start, end)
     if line_end < 0:
         return end

@@ -40,6 +40,7 @@ from promptfence.agent.name_shapes import (
 PERSON, LOCATION, ORGANIZATION = "PERSON", "LOCATION", "ORGANIZATION"
 FIELD_SCORE = 0.85
 SPEAKER_SCORE = 0.8
+MAX_VALUE = 300  # characters of a field's value that are read: names and addresses are shorter
 
 # What a label says its value is. Lower case, single spaces; "(s)" and a trailing "name" are not stripped,
 # so each spelling people use is listed.
@@ -228,7 +229,9 @@ def _skip_blanks(text: str, pos: int, end: int) -> int:
 
 
 def _value_end(text: str, start: int, end: int) -> int:
-    """Where a field's value stops: the line end, or a wide gap before the next field ("X  DOB: ...")."""
+    """Where a field's value stops: the line end, or a wide gap before the next field ("X  DOB: ..."); at
+    most MAX_VALUE characters on, so a megabyte-long line of fields is read in linear time."""
+    end = min(end, start + MAX_VALUE)
     gap = text.find("  ", start, end)
     tab = text.find("\t", start, end)
     stops = [p for p in (gap, tab) if p >= 0]
@@ -291,8 +294,9 @@ def _place_end(text: str, start: int, end: int, max_words: int = 4) -> int | Non
 
 def read_address(text: str, start: int, end: int, found: Fields) -> int:
     """An address written on one line: each comma-separated part with letters is a place (a street, a city,
-    a country); postcodes are not. Returns where the address stops (the end unless a sentence ends first)."""
-    stop = _sentence_end(text, start, end)
+    a country); postcodes are not. Returns where the address stops (the end unless a sentence ends first,
+    and at most MAX_VALUE characters on)."""
+    stop = _sentence_end(text, start, min(end, start + MAX_VALUE))
     parts = []
     for piece in re.finditer(r"[^,;]+", text[start:stop]):
         parts.append((start + piece.start(), start + piece.end()))

@@ -223,3 +223,13 @@ def test_when_ner_is_disabled_then_no_field_findings_either():
     doc = {**DEFAULT_POLICY, "detectors": {**DEFAULT_POLICY["detectors"], "ner": {"enabled": False}}}
     analyzer = Analyzer(DetectorSettings.from_policy(doc), pack=RulePack.load())
     assert not [f for f in analyzer.analyze("Name: Beau van Doorn\nEmployer: Morin SAS") if f.type == "PERSON"]
+
+
+def test_when_a_field_value_runs_on_for_a_whole_line_then_only_its_first_max_value_characters_are_read():
+    # A megabyte-long line of comma-separated parts must cost linear time, not a pass per part to the end.
+    from promptfence.agent.fields import MAX_VALUE
+    label = "Address: "
+    text = label + ", ".join(["Baker Street"] * 200)
+    found = find_fields(text, analyse_layout(text))
+    assert found.entities, "the first parts are still read as places"
+    assert max(e.end for e in found.entities) <= len(label) + MAX_VALUE
