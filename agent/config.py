@@ -78,11 +78,8 @@ class AgentConfig:
     def log_dir(self) -> Path:
         return self._dir("log", "user_log_dir")
 
-    @property
-    def runtime_dir(self) -> Path:
-        """Where the daemon's socket lives. Not every platform has a per-user runtime dir (macOS,
-        Windows, a Linux session without XDG_RUNTIME_DIR); platformdirs then names a temp dir."""
-        return self._dir("run", "user_runtime_dir")
+    # The socket's place is ipc.agent_address(): the host must find it without loading this module's
+    # dependencies (platformdirs), and it checks the runtime dir is private before trusting it.
 
     def _dir(self, short: str, platformdirs_function: str) -> Path:
         if self.home is not None:

@@ -252,7 +252,10 @@ def test_when_a_name_list_is_pasted_then_bulk_names_warn(engine):
 def test_when_home_is_set_then_every_location_is_inside_it(tmp_path, monkeypatch):
     monkeypatch.setenv("PROMPTFENCE_HOME", str(tmp_path))
     config = AgentConfig.from_env()
-    assert (config.data_dir, config.log_dir, config.runtime_dir) == (tmp_path / "data", tmp_path / "log", tmp_path / "run")
+    assert (config.data_dir, config.log_dir) == (tmp_path / "data", tmp_path / "log")
+    monkeypatch.delenv("PROMPTFENCE_SOCKET", raising=False)
+    from promptfence.agent import ipc
+    assert ipc.agent_address() == str(tmp_path / "run" / ipc.SOCKET_NAME)
     assert AgentConfig.from_env(home=tmp_path / "other").data_dir == tmp_path / "other" / "data"
 
 
