@@ -1,4 +1,4 @@
-"""The policy's allowlists: matches that are not findings (the company's own e-mail domain, test cards).
+"""The policy's allowlists: matches that are not findings (the company's own e-mail domain, test cards it lists).
 
 - `email_domains`: an EMAIL_ADDRESS finding at one of these domains is dropped.
 - `hosts`: a finding whose value names one of these hosts (a URL's or connection string's host, an

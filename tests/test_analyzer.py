@@ -173,7 +173,17 @@ def test_when_an_email_is_at_the_company_domain_then_it_is_allowed(analyzer):
     assert found(analyzer, text, "EMAIL_ADDRESS") == [("EMAIL_ADDRESS", "bob.smith@gmail.com")]
 
 
-def test_when_a_card_is_a_listed_test_card_then_it_is_allowed(analyzer):
+def test_when_a_card_is_a_published_test_card_then_it_is_still_a_card_by_default(analyzer):
+    # A card-shaped, Luhn-valid number is a finding whoever published it; an admin who wants test cards
+    # through lists them in the policy's allowlists.values (next test).
+    text = "Test with 4111 1111 1111 1111 or 4242-4242-4242-4242."
+    assert found(analyzer, text, "CREDIT_CARD") == [("CREDIT_CARD", "4111 1111 1111 1111"),
+                                                   ("CREDIT_CARD", "4242-4242-4242-4242")]
+
+
+def test_when_a_card_is_a_listed_test_card_then_it_is_allowed():
+    lists = {**DEFAULT_POLICY["allowlists"], "values": ["4111 1111 1111 1111"]}
+    analyzer = Analyzer(DetectorSettings.from_policy(policy(allowlists=lists)), pack=PACK)
     text = "Test with 4111 1111 1111 1111 or 4111-1111-1111-1111 but never 4012 8888 8888 1881."
     assert found(analyzer, text, "CREDIT_CARD") == [("CREDIT_CARD", "4012 8888 8888 1881")]
 

@@ -224,7 +224,11 @@ def test_when_sample_paste_is_scanned_then_the_key_blocks_and_contacts_are_redac
     assert AWS_KEY not in json.dumps(result.as_protocol("r1"))
 
 
-def test_when_values_are_allowlisted_then_they_are_not_findings(engine):
+def test_when_values_are_allowlisted_then_they_are_not_findings(tmp_path):
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"policy_version": "test-cards",
+                                "allowlists": {"email_domains": ["example.com"], "values": ["4111 1111 1111 1111"]}}))
+    engine = Engine.create(AgentConfig.from_env(model=None, policy_path=path))
     text = "Test card 4111 1111 1111 1111, docs at dev@example.com. Real one: ann.lee@acme-corp.io"
     result = engine.scan(text)
     assert [text[f.start:f.end] for f in result.findings if f.category != "code"] == ["ann.lee@acme-corp.io"]
