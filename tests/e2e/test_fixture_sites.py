@@ -1,5 +1,6 @@
 """The fixture sites themselves, in Chromium without the extension: each composer takes a trusted paste
-into its editor's own state, undoes it, enables its send control and sends what it holds. This is the
+into its editor's own state, undoes it, enables its send control and sends what it holds; ChatGPT's
+composer takes a trusted drop, and its file input uploads what the user chose, secret or not. This is the
 baseline the extension's tests (and the in-browser benchmark) compare against; if it fails, the fixture
 is wrong, not the extension."""
 
@@ -7,8 +8,8 @@ import pytest
 
 from .harness import browser as browser_mod
 from .harness import sites
-from .harness.user_input import open_site, paste, send_enabled, wait_for_editor_text
-from .texts import CLEAN, WITH_AWS_KEY
+from .harness.user_input import choose_files, drop_text, files_chosen, open_site, paste, send_enabled, wait_for_editor_text
+from .texts import CLEAN, ENV_FILE_WITH_AWS_KEY, PNG_BYTES, WITH_AWS_KEY
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +52,24 @@ def test_chatgpt_fixture_sends_a_prepare_call_while_typing(browser, page):
     page.keyboard.type("draft in progress")
     browser.recorder.wait_for(lambda c: c.path == sites.CHATGPT_PREPARE and c.prompt == "draft in progress",
                               what="the prepare call")
+
+
+def test_chatgpt_fixture_takes_a_trusted_drop(browser, page):
+    open_site(page, sites.CHATGPT)
+    drop_text(page, sites.CHATGPT.composer, CLEAN)
+    # ProseMirror's own drop puts a plain-text slice after the empty paragraph it fell on.
+    page.wait_for_function("expected => window.__editorText().replace(/^\\n/, '') === expected", arg=CLEAN)
+
+
+def test_chatgpt_fixture_uploads_the_files_chosen(browser, page, tmp_path):
+    env_file, image = tmp_path / ".env", tmp_path / "diagram.png"
+    env_file.write_text(ENV_FILE_WITH_AWS_KEY)
+    image.write_bytes(PNG_BYTES)
+    open_site(page, sites.CHATGPT)
+    choose_files(page, sites.CHATGPT_FILE_INPUT, [env_file, image])
+    for path in (env_file, image):
+        call = browser.recorder.wait_for(
+            lambda c: c.path == sites.CHATGPT_UPLOAD and sites.upload_of(c.body).name == path.name,
+            what=f"the upload of {path.name}")
+        assert sites.upload_of(call.body).content == path.read_bytes()
+    assert files_chosen(page) == [[".env", "diagram.png"]]

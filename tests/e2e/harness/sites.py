@@ -8,6 +8,7 @@ same shape. `prompt_of()` reads back the prompt text from a recorded call, so a 
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -80,6 +81,21 @@ BY_HOST = {site.host: site for site in ALL_SITES}
 
 # ChatGPT's typing-time call: the network guard's case.
 CHATGPT_PREPARE = "/backend-api/conversation/prepare"
+# ChatGPT's attachments: the file input (hidden, as the paperclip's is) and the call each chosen file makes.
+CHATGPT_FILE_INPUT = "input#upload-files[type=file]"
+CHATGPT_UPLOAD = "/backend-api/files"
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def upload_of(body: str) -> Upload:
+    """The file a fixture page uploaded in this call (common.js acceptUploads)."""
+    payload = json.loads(body)
+    return Upload(payload["file_name"], base64.b64decode(payload["content_base64"]))
 
 
 def prompt_of(host: str, path: str, body: str) -> str | None:

@@ -1,11 +1,19 @@
-"""Real user input: trusted paste through the clipboard and Control+V, typing, clicking.
+"""Real user input: trusted paste through the clipboard and Control+V, typing, clicking, dropping text,
+choosing files.
 
 A ClipboardEvent a page script dispatches is untrusted and proves nothing about the extension, so text
 goes into the browser's clipboard (the origin holds clipboard-write) and the paste comes from a real key
-press that Chromium turns into its own trusted paste event.
+press that Chromium turns into its own trusted paste event. The same holds for the other channels: a drop
+goes through the DevTools protocol's Input.dispatchDragEvent, which Chromium delivers as the user's own
+drag (page.dispatch_event would be untrusted), and files are chosen with DOM.setFileInputFiles (Playwright's
+set_input_files given paths), which fires trusted input and change events as the file dialog does.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+DRAG_OPERATION_COPY = 1  # Input.DragData.dragOperationsMask: what the drag source allows
 
 
 def set_clipboard(page, text: str) -> None:
@@ -55,3 +63,36 @@ def open_site(page, site) -> None:
     """Load a fixture site (a sites.FixtureSite) and wait until its editor is up."""
     page.goto(site.url)
     page.wait_for_function("() => typeof window.__editorText === 'function'")
+
+
+def drop_text(page, selector: str, text: str) -> None:
+    """Drag `text` (as from another window) over the middle of the element and drop it there."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not on screen"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    data = {"items": [{"mimeType": "text/plain", "data": text}], "dragOperationsMask": DRAG_OPERATION_COPY}
+    cdp = page.context.new_cdp_session(page)
+    try:
+        for kind in ("dragEnter", "dragOver", "drop"):
+            cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
+    finally:
+        cdp.detach()
+
+
+def choose_files(page, selector: str, paths: list[Path]) -> None:
+    """Choose files on disk in a file input, as the file dialog would.
+
+    Paths only: Playwright sets files given as paths through DOM.setFileInputFiles (trusted events), but
+    files given as in-memory payloads from a page script (untrusted events the extension ignores)."""
+    assert all(isinstance(path, Path) and path.is_file() for path in paths), "files on disk only"
+    page.locator(selector).set_input_files([str(path) for path in paths])
+
+
+def files_chosen(page) -> list[list[str]]:
+    """The names of the files each `change` of a file input handed the page (the fixture's own log)."""
+    return page.evaluate("() => window.__fixture.filesChosen.map(names => [...names])")
+
+
+def file_input_names(page, selector: str) -> list[str]:
+    """The files the input holds now."""
+    return page.locator(selector).evaluate("input => Array.from(input.files, file => file.name)")
