@@ -282,9 +282,10 @@ class Agent:
 
     async def _send(self, conn: Connection, message: dict) -> None:
         data = framing.dump_message(message)
-        if len(data) > framing.MAX_REPLY_BYTES:
-            # Chrome would close the port on a reply over 1 MB; a typed error lets the extension fall back.
-            log.warning("reply id=%s of %d bytes over the browser's limit", protocol.loggable_id(message.get("id")), len(data))
+        if len(data) > framing.MAX_ASSEMBLED_REPLY_BYTES:
+            # Over 1 MB the host sends a reply in parts, which the extension joins up to this cap; past it,
+            # a typed error lets the extension apply its fail mode.
+            log.warning("reply id=%s of %d bytes over the reassembly cap", protocol.loggable_id(message.get("id")), len(data))
             data = framing.dump_message(
                 protocol.error_reply(message.get("id"), "too_large", "the result is too large to send to the browser")
             )
@@ -301,17 +302,22 @@ class Agent:
 SEVERITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
+# The findings a reply always has room for, however many replacements it carries (~1,500 findings).
+MIN_FINDINGS_BYTES = 256 * 1024
+
+
 def fit_reply(result: dict) -> dict:
-    """Keep a scan_result under the browser's 1 MB: a text with thousands of findings (a pasted customer
-    table) would exceed it. Replacements are what the extension needs to redact, so they stay whole; the
-    findings list is cut to the most severe that fit, and `findings_truncated` says so. If the
-    replacements alone do not fit, _send turns the reply into `too_large`."""
+    """Keep a scan_result light: a text with thousands of findings (a pasted customer table) would pass
+    the browser's 1 MB. Replacements are what the extension needs to redact, so they stay whole (a reply
+    over 1 MB reaches the extension in parts); the findings list is cut to the most severe that keep the
+    reply within 1 MB, or within MIN_FINDINGS_BYTES when the replacements alone take more, and
+    `findings_truncated` says so."""
     if len(framing.dump_message(result)) <= framing.MAX_REPLY_BYTES:
         return result
     findings = result["findings"]
     result["findings"] = []
     result["findings_truncated"] = True
-    budget = framing.MAX_REPLY_BYTES - len(framing.dump_message(result))
+    budget = max(framing.MAX_REPLY_BYTES - len(framing.dump_message(result)), MIN_FINDINGS_BYTES)
     kept, used = [], 0
     for finding in sorted(findings, key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f["start"])):
         size = len(framing.dump_message(finding)) + 1  # and its comma

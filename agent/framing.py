@@ -21,6 +21,11 @@ HEADER = struct.Struct("=I")
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 # Chrome refuses a message from the host above 1 MB and closes the port; nothing we send may exceed it.
 MAX_REPLY_BYTES = 1024 * 1024
+# A longer reply goes to the browser as `reply_part` frames, each at most this long (a margin under 1 MB).
+MAX_PART_BYTES = 1000 * 1000
+# The longest reply the daemon sends and the extension reassembles from parts (the input cap's figure);
+# a result past it becomes `too_large`.
+MAX_ASSEMBLED_REPLY_BYTES = 16 * 1024 * 1024
 # How much of an oversize frame is held at once while it is being skipped.
 SKIP_CHUNK_BYTES = 64 * 1024
 

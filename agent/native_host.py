@@ -9,7 +9,8 @@ stdin/stdout: a 32-bit native-endian length, then UTF-8 JSON. The host
 - reads each frame with its length capped (PROMPTFENCE_MAX_FRAME_BYTES, default 16 MiB); a longer one is
   answered `too_large` and skipped in 64 KiB chunks, never held, so the stream stays in sync;
 - relays every readable request to the daemon as is, and the daemon's replies back as they come (any
-  order; the browser matches ids), never more than 1 MB per reply (Chrome's limit);
+  order; the browser matches ids), never a frame over 1 MB (Chrome's limit): a longer reply goes as
+  `reply_part` frames, slices of its JSON text that the extension joins (split_reply);
 - starts the daemon when none answers, waits for it up to a deadline, and answers `agent_unavailable`
   rather than hang; if the daemon dies, requests in flight get `agent_unavailable` and the next request
   reconnects (restarting it), so the browser's port survives. A new connection counts only once the
@@ -121,6 +122,47 @@ def reply_id(payload: bytes):
         return None
 
 
+def utf8_boundary(data: bytes, index: int) -> int:
+    """The nearest index at or before `index` that does not fall inside a UTF-8 character."""
+    while 0 < index < len(data) and data[index] & 0xC0 == 0x80:
+        index -= 1
+    return index
+
+
+def split_reply(payload: bytes, request_id, limit: int = framing.MAX_PART_BYTES) -> list[bytes]:
+    """A reply too long for one browser frame as `reply_part` frame bodies, each at most `limit` bytes:
+    {"v":1,"type":"reply_part","id":ID,"part":i,"parts":n,"data":"<slice of the reply's JSON text>"}.
+
+    The reply is cut as bytes, between UTF-8 characters, and never parsed. Each slice travels as a JSON
+    string, and escaping grows it (a quote or a backslash doubles, a control character takes six bytes),
+    so every part is measured once encoded and its slice shortened until it fits. Raises
+    UnicodeDecodeError if the reply is not UTF-8."""
+    id_json = json.dumps(request_id, ensure_ascii=False).encode("utf-8")
+    head = b'{"v":1,"type":"reply_part","id":' + id_json + b',"part":%d,"parts":%d,"data":'
+    # What the envelope takes, with room for part numbers of 9 digits.
+    budget = limit - len(head % (10**9 - 1, 10**9 - 1)) - 1
+    first_guess = budget * 3 // 4  # the daemon's JSON grows by about a quarter when escaped
+    slices = []
+    start = 0
+    while start < len(payload):
+        size = first_guess
+        while True:
+            end = utf8_boundary(payload, min(len(payload), start + size))
+            if end <= start:  # a slice shorter than one character: take the whole character
+                end = start + 1
+                while end < len(payload) and payload[end] & 0xC0 == 0x80:
+                    end += 1
+            data = json.dumps(payload[start:end].decode("utf-8"), ensure_ascii=False).encode("utf-8")
+            if len(data) <= budget:
+                break
+            # Shorten in proportion to the measured growth, with a margin, and always by something.
+            size = min(end - start - 1, (end - start) * budget // len(data) * 31 // 32)
+        slices.append(data)
+        start = end
+    count = len(slices)
+    return [head % (index, count) + data + b"}" for index, data in enumerate(slices)]
+
+
 def error_frame(request_id, code: str, message: str) -> bytes:
     return framing.encode_message({"v": 1, "type": "error", "id": request_id, "code": code, "message": message})
 
@@ -133,18 +175,30 @@ class BrowserOutput:
         self._lock = threading.Lock()
 
     def send_payload(self, payload: bytes, request_id) -> None:
-        if len(payload) > framing.MAX_REPLY_BYTES:
-            self.send_frame(error_frame(request_id, "too_large", "the reply exceeded the browser's 1 MB limit"))
-        else:
+        if len(payload) <= framing.MAX_REPLY_BYTES:
             self.send_frame(framing.encode_frame(payload))
+        elif len(payload) > framing.MAX_ASSEMBLED_REPLY_BYTES:
+            self.send_error(request_id, "too_large", "the reply exceeded what the extension reassembles")
+        else:
+            try:
+                parts = split_reply(payload, request_id)
+            except UnicodeDecodeError:
+                self.send_error(request_id, "internal", "the agent's reply is not UTF-8")
+                return
+            self.send_frames([framing.encode_frame(part) for part in parts])
 
     def send_error(self, request_id, code: str, message: str) -> None:
         self.send_frame(error_frame(request_id, code, message))
 
     def send_frame(self, frame: bytes) -> None:
+        self.send_frames([frame])
+
+    def send_frames(self, frames: list[bytes]) -> None:
+        # One reply's parts go out together, so no other frame comes between them.
         with self._lock:
             try:
-                self._stream.write(frame)
+                for frame in frames:
+                    self._stream.write(frame)
                 self._stream.flush()
             except (BrokenPipeError, ValueError, OSError):
                 # The browser closed the port; the stdin loop will see EOF and end the process.
@@ -274,12 +328,14 @@ class DaemonLink:
     # --- receiving ---------------------------------------------------------------------------------
 
     def _read_replies(self, channel: ipc.Channel) -> None:
-        # The daemon's replies are ≤ 1 MB by construction; a little headroom lets an oversize one be
-        # read and replaced by an error instead of tearing the stream.
-        reader = framing.FrameReader(channel.reader, limit=4 * framing.MAX_REPLY_BYTES)
+        # The daemon's replies are at most MAX_ASSEMBLED_REPLY_BYTES by construction; a longer one is
+        # answered too_large for its id (read from its first bytes) and skipped, not held.
+        reader = framing.FrameReader(channel.reader, limit=framing.MAX_ASSEMBLED_REPLY_BYTES)
         while True:
             try:
                 payload = reader.read()
+            except framing.FrameTooLarge as error:
+                payload = self._skip_oversize(channel, reader, error.length)
             except (framing.FrameError, OSError, ValueError):
                 payload = None
             if payload is None:
@@ -291,6 +347,19 @@ class DaemonLink:
         with self._lock:
             stranded = self._drop_channel(channel)
         self._fail(stranded)
+
+    def _skip_oversize(self, channel: ipc.Channel, reader: framing.FrameReader, length: int) -> bytes | None:
+        """An error reply standing in for a daemon reply too long to relay, or None if the stream ended."""
+        try:
+            head = channel.reader.read(min(length, 1024))
+            if len(head) < min(length, 1024) or not reader.skip(length - len(head)):
+                return None
+        except (OSError, ValueError):
+            return None
+        return framing.dump_message(
+            {"v": 1, "type": "error", "id": reply_id(head), "code": "too_large",
+             "message": "the reply exceeded what the extension reassembles"}
+        )
 
     def close(self) -> None:
         with self._lock:

@@ -241,9 +241,13 @@ def test_when_findings_would_exceed_one_megabyte_then_they_are_cut_and_replaceme
     assert reply["findings"] == sorted(reply["findings"], key=lambda f: f["start"])
 
 
-def test_when_replacements_alone_exceed_one_megabyte_then_too_large(client):
+def test_when_replacements_alone_exceed_one_megabyte_then_all_are_sent_with_findings_cut_to_their_share(client):
+    # Over 1 MB the native host relays the reply in parts; the daemon keeps every replacement.
     reply = validate(client.ask(scan("a@b.cc " * 14000, request_id="big")))
-    assert (reply["code"], reply["id"]) == ("too_large", "big")
+    assert (reply["type"], reply["id"], len(reply["replacements"])) == ("scan_result", "big", 14000)
+    assert len(framing.dump_message(reply["replacements"])) > framing.MAX_REPLY_BYTES
+    assert reply["findings_truncated"] is True and 0 < len(reply["findings"]) < 14000
+    assert len(framing.dump_message(reply["findings"])) <= daemon.MIN_FINDINGS_BYTES
 
 
 # --- frames ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ ends), bounded by a generous deadline so a broken build fails instead of hanging
 import json
 import os
 import queue
+import re
 import signal
 import socket
 import struct
@@ -121,6 +122,16 @@ class Host:
     def ask(self, message: dict) -> dict:
         self.send(message)
         return self.recv()
+
+    def recv_joined(self) -> tuple[dict, list[dict]]:
+        """The next reply as the extension sees it: `reply_part` frames joined; and the parts."""
+        first = self.recv()
+        if first["type"] != "reply_part":
+            return first, []
+        parts = [first]
+        while len(parts) < first["parts"]:
+            parts.append(self.recv())
+        return json.loads("".join(part["data"] for part in parts)), parts
 
     def close_stdin_and_wait(self) -> int:
         self.proc.stdin.close()
@@ -445,14 +456,126 @@ def test_when_the_host_module_is_imported_then_nothing_heavy_comes_with_it():
     assert not {name for name in loaded if name.split(".")[0] in HEAVY_MODULES or name in HEAVY_MODULES}
 
 
-def test_when_a_reply_is_over_one_megabyte_then_the_browser_gets_a_typed_error_instead():
+def dense_rows(rows: int) -> str:
+    """A customer export: every row has an email address and a phone number."""
+    return "id,email,phone,amount\n" + "".join(
+        f"{i},user{i}@acme-corp.com,415-555-{i % 10000:04d},{i * 7 % 1000}.00\n" for i in range(rows)
+    )
+
+
+def test_when_a_dense_export_is_scanned_then_the_reply_comes_in_parts_under_1_mb_with_every_replacement(host):
+    text = dense_rows(8000)  # 380 KB; its replacements alone are ~1.2 MB of JSON
+    host.send(scan(text, "dense"))
+    reply, parts = host.recv_joined()
+    # Every frame on stdout was under Chrome's limit (recv checks it); these were parts of one reply.
+    assert len(parts) >= 2 and all(len(framing.dump_message(part)) <= framing.MAX_PART_BYTES for part in parts)
+    assert [(p["id"], p["part"], p["parts"]) for p in parts] == [("dense", i, len(parts)) for i in range(len(parts))]
+    for part in parts:
+        validate(part)
+    validate(reply)
+    assert (reply["id"], reply["decision"]) == ("dense", "redact")
+    assert len(framing.dump_message(reply["replacements"])) > framing.MAX_REPLY_BYTES
+    redacted = text
+    for replacement in sorted(reply["replacements"], key=lambda r: r["start"], reverse=True):
+        redacted = redacted[:replacement["start"]] + replacement["placeholder"] + redacted[replacement["end"]:]
+    assert not re.search(r"[\w.]+@[\w-]+\.\w+", redacted)
+    assert redacted.count("<EMAIL_") == 8000 and "user7999@" not in redacted
+    # The host carries on with whole frames after a long reply.
+    assert validate(host.ask({"v": 1, "type": "status", "id": "after"}))["type"] == "status_result"
+
+
+def frames_of(data: bytes) -> list[bytes]:
+    import io
+
+    reader = framing.FrameReader(io.BytesIO(data), limit=framing.DEFAULT_MAX_FRAME_BYTES)
+    frames = []
+    while (payload := reader.read()) is not None:
+        frames.append(payload)
+    return frames
+
+
+def joined(parts: list[bytes], request_id) -> bytes:
+    """What the extension does: check each part's envelope and order, join the slices."""
+    messages = [framing.decode_message(part) for part in parts]
+    for index, message in enumerate(messages):
+        validate(message)
+        assert (message["id"], message["part"], message["parts"]) == (request_id, index, len(parts))
+    return "".join(message["data"] for message in messages).encode("utf-8")
+
+
+def big_scan_result(request_id, count: int, message: str = "m") -> bytes:
+    replacements = [{"start": 10 * i, "end": 10 * i + 5, "placeholder": f"<EMAIL_{i + 1}>", "action": "redact"}
+                    for i in range(count)]
+    return framing.dump_message({"v": 1, "type": "scan_result", "id": request_id, "decision": "redact",
+                                 "findings": [], "replacements": replacements, "message": message})
+
+
+@pytest.mark.parametrize("request_id", ["r1", 17, 'r"\\é' + "x" * 120])
+def test_when_a_reply_is_split_then_every_part_fits_and_the_parts_join_to_it(request_id):
+    payload = big_scan_result(request_id, 40_000)  # ~2.8 MB
+    parts = native_host.split_reply(payload, request_id)
+    assert len(parts) >= 3
+    assert all(len(part) <= framing.MAX_PART_BYTES < framing.MAX_REPLY_BYTES for part in parts)
+    assert joined(parts, request_id) == payload
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # Quotes and backslashes double when escaped, control characters take six bytes: a slice sized
+        # for plain JSON would overflow, so the parts must be measured once encoded.
+        ('"' * 1_500_000).encode(),
+        ("\\\x01\x1f\n" * 500_000).encode(),
+        big_scan_result("r1", 20_000, message='é"😀\\\u2028' * 200_000),
+        ("é😀字" * 400_000).encode(),  # multi-byte characters never cut in the middle
+    ],
+    ids=["quotes", "backslashes-controls", "mixed-non-ascii", "multibyte"],
+)
+def test_when_a_reply_inflates_under_escaping_then_its_parts_are_still_under_the_limit(payload):
+    parts = native_host.split_reply(payload, "r1")
+    assert len(parts) >= 2 and all(len(part) <= framing.MAX_PART_BYTES for part in parts)
+    assert joined(parts, "r1") == payload
+
+
+def test_when_parts_are_small_then_cuts_fall_between_characters_and_order_is_kept():
+    payload = ("a😀é\"字" * 2000).encode()
+    parts = native_host.split_reply(payload, 5, limit=300)
+    assert len(parts) > 50 and all(len(part) <= 300 for part in parts)
+    assert joined(parts, 5) == payload
+
+
+def test_when_a_reply_is_over_one_megabyte_then_the_browser_gets_it_in_parts_on_one_stream():
     import io
 
     sink = io.BytesIO()
     output = native_host.BrowserOutput(sink)
-    output.send_payload(b'{"v":1,"type":"scan_result","id":"big","x":"' + b"y" * framing.MAX_REPLY_BYTES + b'"}', "big")
-    message = framing.decode_message(framing.FrameReader(io.BytesIO(sink.getvalue())).read())
+    payload = big_scan_result("big", 30_000)
+    assert len(payload) > framing.MAX_REPLY_BYTES
+    output.send_payload(payload, "big")
+    output.send_payload(b'{"v":1,"type":"status_result","id":"s"}', "s")
+    frames = frames_of(sink.getvalue())
+    assert all(len(frame) <= framing.MAX_REPLY_BYTES for frame in frames)
+    assert joined(frames[:-1], "big") == payload and framing.decode_message(frames[-1])["id"] == "s"
+
+
+def test_when_a_reply_is_over_the_reassembly_cap_then_the_browser_gets_a_typed_error_instead():
+    import io
+
+    sink = io.BytesIO()
+    output = native_host.BrowserOutput(sink)
+    output.send_payload(b'{"v":1,"type":"scan_result","id":"big","x":"' + b"y" * framing.MAX_ASSEMBLED_REPLY_BYTES + b'"}', "big")
+    (frame,) = frames_of(sink.getvalue())
+    message = validate(framing.decode_message(frame))
     assert (message["code"], message["id"]) == ("too_large", "big")
+
+
+def test_when_a_reply_is_not_utf8_then_internal_rather_than_a_broken_part():
+    import io
+
+    sink = io.BytesIO()
+    native_host.BrowserOutput(sink).send_payload(b'{"v":1,"type":"scan_result","id":"u","x":"\xff' + b"y" * framing.MAX_REPLY_BYTES + b'"}', "u")
+    (frame,) = frames_of(sink.getvalue())
+    assert framing.decode_message(frame)["code"] == "internal"
 
 
 @pytest.mark.parametrize(

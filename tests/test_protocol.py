@@ -45,7 +45,7 @@ def test_when_a_schema_is_loaded_then_it_is_valid_draft_2020_12(path):
 
 def test_when_listing_schemas_then_every_request_has_one_and_its_reply_too():
     names = {p.name.removesuffix(".schema.json") for p in PROTOCOL_SCHEMAS.glob("*.schema.json")}
-    expected = set(protocol.REQUEST_TYPES) | {f"{t}_result" for t in protocol.REQUEST_TYPES} | {"error"}
+    expected = set(protocol.REQUEST_TYPES) | {f"{t}_result" for t in protocol.REQUEST_TYPES} | {"error", "reply_part"}
     assert names == expected
 
 

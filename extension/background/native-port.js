@@ -5,6 +5,11 @@
 // callers deal in one kind of failure. After a disconnect the port reconnects with exponential backoff
 // and says hello again. Everything the browser provides comes in through the constructor (connect,
 // timers), so tests drive it with a fake port and node's mock timers.
+//
+// A reply longer than Chrome's 1 MB frame limit comes as `reply_part` frames (PROTOCOL.md "Long
+// replies"): slices of its JSON text, in order, joined here by id and then handled as one reply. Only a
+// pending request's parts are kept, at most maxReplyChars of them, and they go when it settles (reply,
+// timeout, disconnect), so an assembly never outlives its request.
 
 import { ErrorCode, PromptfenceError } from "../common/errors.js";
 
@@ -20,6 +25,9 @@ const DEFAULTS = {
   helloTimeoutMs: 12_000, // the host may wait up to 10 s for the daemon it starts to load its model
   backoffInitialMs: 250,
   backoffMaxMs: 30_000,
+  // The longest reply joined from parts, in UTF-16 code units: the host sends at most 16 MiB of UTF-8,
+  // which is never more code units than bytes.
+  maxReplyChars: 16 * 1024 * 1024,
 };
 
 export class NativePort {
@@ -37,6 +45,7 @@ export class NativePort {
     this.state = PortState.CLOSED;
     this.port = null;
     this.pending = new Map(); // id -> {expect, resolve, reject, timer}
+    this.assemblies = new Map(); // id -> {parts, chunks, length}: a long reply's parts so far
     this.waiting = new Set(); // requests made while CONNECTING: sent once hello is answered
     this.nextId = 1;
     this.backoffMs = this.options.backoffInitialMs;
@@ -114,6 +123,7 @@ export class NativePort {
       const entry = { expect: `${payload.type}_result`, resolve, reject, timer: null, flush: null };
       entry.timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
+        this.assemblies.delete(id);
         if (entry.flush) this.waiting.delete(entry.flush);
         reject(new PromptfenceError(ErrorCode.TIMEOUT, `no reply to ${payload.type} within ${timeoutMs} ms`));
       }, timeoutMs);
@@ -139,6 +149,10 @@ export class NativePort {
       console.warn("promptfence: native message without an id ignored");
       return;
     }
+    if (message.type === "reply_part") {
+      this.handlePart(port, message);
+      return;
+    }
     const entry = this.pending.get(message.id);
     if (!entry) {
       // A late reply to a request that timed out, or an id-less error (null): nothing waits for it.
@@ -154,7 +168,49 @@ export class NativePort {
     }
   }
 
+  /** One slice of a long reply: kept until the last one, then the joined reply is handled as one. */
+  handlePart(port, message) {
+    const { id, part, parts, data } = message;
+    if (!this.pending.has(id)) return; // nothing waits for it (timed out): hold nothing
+    const broken = (what) => {
+      this.settle(id, null, new PromptfenceError(ErrorCode.BAD_FRAME, `reply_part: ${what}`));
+    };
+    if (!Number.isInteger(part) || !Number.isInteger(parts) || parts < 2 || part < 0 || part >= parts || typeof data !== "string") {
+      broken("malformed part");
+      return;
+    }
+    let assembly = this.assemblies.get(id);
+    if (part === 0 && !assembly) {
+      assembly = { parts, chunks: [], length: 0 };
+      this.assemblies.set(id, assembly);
+    } else if (!assembly || assembly.parts !== parts || assembly.chunks.length !== part) {
+      broken(`part ${part} of ${parts} out of order`);
+      return;
+    }
+    assembly.length += data.length;
+    if (assembly.length > this.options.maxReplyChars) {
+      this.settle(id, null, new PromptfenceError(ErrorCode.TOO_LARGE, `reply over ${this.options.maxReplyChars} characters`));
+      return;
+    }
+    assembly.chunks.push(data);
+    if (assembly.chunks.length < parts) return;
+    this.assemblies.delete(id);
+    let reply;
+    try {
+      reply = JSON.parse(assembly.chunks.join(""));
+    } catch {
+      broken("the joined parts are not JSON");
+      return;
+    }
+    if (!reply || typeof reply !== "object" || reply.id !== id || reply.type === "reply_part") {
+      broken("the joined reply is not this request's");
+      return;
+    }
+    this.handleMessage(port, reply);
+  }
+
   settle(id, reply, error) {
+    this.assemblies.delete(id);
     const entry = this.pending.get(id);
     if (!entry) return;
     this.pending.delete(id);
@@ -181,6 +237,7 @@ export class NativePort {
     this.port = null;
     this.helloReply = null;
     for (const id of [...this.pending.keys()]) this.settle(id, null, error);
+    this.assemblies.clear();
     this.waiting.clear();
     this.setState(PortState.CLOSED, null, error);
     this.scheduleReconnect();

@@ -27,6 +27,33 @@ async function rejectsWithCode(promise, code) {
   await assert.rejects(promise, (error) => error instanceof PromptfenceError && error.code === code);
 }
 
+/** A reply as the native host cuts one over 1 MB: reply_part frames, slices of its JSON text. */
+function partsOf(reply, count) {
+  const json = JSON.stringify(reply);
+  const size = Math.ceil(json.length / count);
+  const parts = [];
+  for (let index = 0; index < count; index++) {
+    parts.push({ v: 1, type: "reply_part", id: reply.id, part: index, parts: count, data: json.slice(index * size, (index + 1) * size) });
+  }
+  return parts;
+}
+
+/** A scan_result with `count` replacements and some characters that JSON escapes. */
+function longScanResult(id, count) {
+  const replacements = [];
+  for (let index = 0; index < count; index++) {
+    replacements.push({ start: index * 10, end: index * 10 + 5, placeholder: `<EMAIL_${index + 1}>`, action: "redact" });
+  }
+  return { v: 1, type: "scan_result", id, decision: "redact", findings: [], replacements, message: 'ünïcode "quoted" \\ 😀' };
+}
+
+async function openedPort(options = {}) {
+  const opened = openPort(options);
+  opened.ports[0].reply("hello", HELLO_RESULT);
+  await Promise.resolve();
+  return opened;
+}
+
 describe("NativePort", () => {
   beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
   afterEach(() => mock.timers.reset());
@@ -146,6 +173,106 @@ describe("NativePort", () => {
     assert.equal(ports[0].disconnected, true);
     mock.timers.tick(100);
     assert.equal(ports.length, 2);
+  });
+});
+
+describe("NativePort, long replies in parts", () => {
+  beforeEach(() => mock.timers.enable({ apis: ["setTimeout"] }));
+  afterEach(() => mock.timers.reset());
+
+  test("when a reply comes in parts in order then the joined reply resolves the request", async () => {
+    const { port, ports } = await openedPort();
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    const reply = longScanResult(ports[0].posted.at(-1).id, 500);
+    const parts = partsOf(reply, 3);
+    ports[0].onMessage.fire(parts[0]);
+    ports[0].onMessage.fire(parts[1]);
+    assert.equal(port.assemblies.size, 1, "held until the last part");
+    ports[0].onMessage.fire(parts[2]);
+    assert.deepEqual(await pending, reply);
+    assert.equal(port.assemblies.size, 0);
+  });
+
+  test("when parts of two replies are interleaved with a whole reply then each request gets its own", async () => {
+    const { port, ports } = await openedPort();
+    const first = port.request({ type: "scan", text: "a" }, 1000);
+    const middle = port.request({ type: "status" }, 1000);
+    const last = port.request({ type: "scan", text: "b" }, 1000);
+    const [firstId, middleId, lastId] = ports[0].posted.slice(1).map((m) => m.id);
+    const a = partsOf(longScanResult(firstId, 300), 3);
+    const b = partsOf(longScanResult(lastId, 200), 2);
+    for (const message of [a[0], b[0], { v: 1, type: "status_result", id: middleId, state: "ok" }, a[1], b[1], a[2]]) {
+      ports[0].onMessage.fire(message);
+    }
+    assert.deepEqual(await first, longScanResult(firstId, 300));
+    assert.equal((await middle).state, "ok");
+    assert.deepEqual(await last, longScanResult(lastId, 200));
+    assert.equal(port.assemblies.size, 0);
+  });
+
+  test("when the parts add up past the cap then too_large and the rest are dropped", async () => {
+    const { port, ports } = await openedPort({ maxReplyChars: 5000 });
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    const parts = partsOf(longScanResult(ports[0].posted.at(-1).id, 500), 4); // ~8,700 characters each
+    ports[0].onMessage.fire(parts[0]);
+    await rejectsWithCode(pending, ErrorCode.TOO_LARGE);
+    for (const part of parts.slice(1)) ports[0].onMessage.fire(part);
+    assert.equal(port.assemblies.size, 0);
+    assert.equal(port.state, PortState.OPEN, "one oversize reply does not cost the connection");
+  });
+
+  test("when the host disconnects mid-assembly then the request fails and nothing is kept", async () => {
+    const { port, ports } = await openedPort();
+    const pending = port.request({ type: "scan", text: "x" }, 5000);
+    const parts = partsOf(longScanResult(ports[0].posted.at(-1).id, 500), 3);
+    ports[0].onMessage.fire(parts[0]);
+    assert.equal(port.assemblies.size, 1);
+    ports[0].drop();
+    await rejectsWithCode(pending, ErrorCode.AGENT_UNAVAILABLE);
+    assert.equal(port.assemblies.size, 0);
+    mock.timers.tick(100);
+    ports[1].onMessage.fire(parts[1]); // a stray part on the new connection holds nothing
+    assert.equal(port.assemblies.size, 0);
+  });
+
+  test("when the request times out mid-assembly then the parts so far are dropped and later ones ignored", async () => {
+    const { port, ports } = await openedPort();
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    const parts = partsOf(longScanResult(ports[0].posted.at(-1).id, 500), 3);
+    ports[0].onMessage.fire(parts[0]);
+    mock.timers.tick(1000);
+    await rejectsWithCode(pending, ErrorCode.TIMEOUT);
+    assert.equal(port.assemblies.size, 0);
+    ports[0].onMessage.fire(parts[1]);
+    ports[0].onMessage.fire(parts[2]);
+    assert.equal(port.assemblies.size, 0);
+  });
+
+  test("when a part is missing, repeated or malformed then the request fails as bad_frame", async () => {
+    const { port, ports } = await openedPort();
+    for (const mangle of [
+      (parts) => [parts[0], parts[2]],
+      (parts) => [parts[1]],
+      (parts) => [parts[0], parts[0]],
+      (parts) => [parts[0], { ...parts[1], parts: 4 }],
+      (parts) => [{ ...parts[0], data: 42 }],
+      (parts) => [{ ...parts[0], parts: 1, part: 0 }],
+      (parts) => [parts[0], parts[1], { ...parts[2], data: parts[2].data + "}" }],
+    ]) {
+      const pending = port.request({ type: "scan", text: "x" }, 1000);
+      const parts = partsOf(longScanResult(ports[0].posted.at(-1).id, 300), 3);
+      for (const part of mangle(parts)) ports[0].onMessage.fire(part);
+      await rejectsWithCode(pending, ErrorCode.BAD_FRAME);
+      assert.equal(port.assemblies.size, 0);
+    }
+  });
+
+  test("when the joined reply carries another id then it is refused", async () => {
+    const { port, ports } = await openedPort();
+    const pending = port.request({ type: "scan", text: "x" }, 1000);
+    const id = ports[0].posted.at(-1).id;
+    for (const part of partsOf(longScanResult(`${id}-other`, 300), 2)) ports[0].onMessage.fire({ ...part, id });
+    await rejectsWithCode(pending, ErrorCode.BAD_FRAME);
   });
 });
 
