@@ -18,7 +18,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from promptfence.agent.context import CUES, NER, RULES, SOURCE_KEY
 from promptfence.agent.org_data import FingerprintSet, KeywordDictionary
 from promptfence.agent.rules import Finding, RulePack
-from promptfence.agent.tables import table_findings
+from promptfence.agent.tables import header_context_findings, table_findings
 
 FINDING_KEY = "promptfence_finding"
 NER_RULE_IDS = {"PERSON": "ner-person", "LOCATION": "ner-location", "ORGANIZATION": "ner-organization"}
@@ -58,7 +58,8 @@ class FindingRecognizer(EntityRecognizer):
 
 
 class RulePackRecognizer(FindingRecognizer):
-    """The shared rule pack (rules, validators, context words, allow values: SPEC.md's steps 1-5)."""
+    """The shared rule pack (rules, validators, context words, allow values: SPEC.md's steps 1-5), plus
+    table cells whose column header is a rule's context word (agent/tables.py)."""
 
     source = RULES
 
@@ -67,7 +68,11 @@ class RulePackRecognizer(FindingRecognizer):
         self.pack = pack
 
     def findings(self, text: str, nlp_artifacts) -> Iterable[Finding]:
-        return self.pack.candidates(text)
+        found = self.pack.candidates(text)
+        layout = getattr(nlp_artifacts, "layout", None)
+        if layout is not None and layout.tables:
+            found.extend(header_context_findings(text, layout.lines, layout.tables, self.pack))
+        return found
 
 
 class NerRecognizer(FindingRecognizer):
