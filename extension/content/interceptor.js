@@ -249,18 +249,15 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
       return;
     }
+    // Empty until checked: the page (a form submit, a script reading input.files) must not get the files
+    // while they are scanned or while a notice about them is open.
+    input.value = "";
     (async () => {
       const accepted = await checkFiles(files, sites.findComposer(document, adapter) || input);
-      const unchanged = accepted.length === files.length && accepted.every((file, i) => file === files[i]);
-      if (!accepted.length) {
-        input.value = ""; // nothing may go: the page never learns a file was chosen
-        return;
-      }
-      if (!unchanged) {
-        const transfer = new DataTransfer();
-        for (const file of accepted) transfer.items.add(file);
-        input.files = transfer.files;
-      }
+      if (!accepted.length) return; // nothing may go: the page never learns a file was chosen
+      const transfer = new DataTransfer();
+      for (const file of accepted) transfer.items.add(file);
+      input.files = transfer.files;
       input.dispatchEvent(new Event("input", { bubbles: true, composed: true }));
       input.dispatchEvent(new Event("change", { bubbles: true }));
     })();
