@@ -163,3 +163,36 @@ class InlineUI:
     def type_justification(self, text: str) -> None:
         self.click(self.wait_for(data_pf="justification"))
         self.page.keyboard.type(text)
+
+
+# The host elements themselves are in the page's DOM (only their shadow roots are closed), each marked
+# with what it holds (data-pf-kind: notice, scanning, highlight). A MutationObserver installed before the
+# page's own scripts logs every one added or removed, so a test can say a UI was never shown at all,
+# which polling cannot (a host that lived between two polls would pass unseen).
+_HOST_LOG_SCRIPT = """
+(() => {
+  const log = [];
+  window.__pfHostLog = log;
+  const note = (nodes, event) => {
+    for (const node of nodes) {
+      if (node.nodeName === "%s") log.push({ event, kind: node.getAttribute("data-pf-kind") });
+    }
+  };
+  new MutationObserver((records) => {
+    for (const record of records) {
+      note(record.addedNodes, "added");
+      note(record.removedNodes, "removed");
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();
+""" % HOST_TAG.upper()
+
+
+def log_ui_hosts(page) -> None:
+    """Log every <promptfence-ui> host from the next navigation on; call before opening the site."""
+    page.add_init_script(_HOST_LOG_SCRIPT)
+
+
+def ui_host_log(page) -> list[dict]:
+    """[{event: added|removed, kind}] in order, since the page loaded."""
+    return page.evaluate("() => window.__pfHostLog.map(entry => ({...entry}))")
