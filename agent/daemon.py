@@ -312,21 +312,41 @@ def fit_reply(result: dict) -> dict:
     over 1 MB reaches the extension in parts); the findings list is cut to the most severe that keep the
     reply within 1 MB, or within MIN_FINDINGS_BYTES when the replacements alone take more, and
     `findings_truncated` says so."""
-    if len(framing.dump_message(result)) <= framing.MAX_REPLY_BYTES:
-        return result
     findings = result["findings"]
     result["findings"] = []
+    rest = len(framing.dump_message(result))
+    # +1: the last finding needs no comma.
+    if count_within(findings, framing.MAX_REPLY_BYTES - rest + 1) == len(findings):
+        result["findings"] = findings
+        return result
     result["findings_truncated"] = True
-    budget = max(framing.MAX_REPLY_BYTES - len(framing.dump_message(result)), MIN_FINDINGS_BYTES)
-    kept, used = [], 0
-    for finding in sorted(findings, key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f["start"])):
-        size = len(framing.dump_message(finding)) + 1  # and its comma
-        if used + size > budget:
-            break
-        kept.append(finding)
-        used += size
+    budget = max(framing.MAX_REPLY_BYTES - rest - len(',"findings_truncated":true'), MIN_FINDINGS_BYTES)
+    ranked = sorted(findings, key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f["start"]))
+    kept = ranked[: count_within(ranked, budget)]
     result["findings"] = sorted(kept, key=lambda f: (f["start"], f["end"]))
     return result
+
+
+def count_within(items: list, budget: int, chunk: int = 256) -> int:
+    """How many of `items`, from the first, fit in `budget` bytes of JSON, each with a comma. Measured a
+    chunk at a time (one dump per 256 items, not per item: tens of thousands of findings took 0.2 s) and
+    item by item only in the chunk where the budget runs out."""
+    used = kept = 0
+    for begin in range(0, len(items), chunk):
+        part = items[begin:begin + chunk]
+        size = len(framing.dump_message(part)) - 2 + 1  # without its brackets; a comma per item
+        if used + size <= budget:
+            used += size
+            kept += len(part)
+            continue
+        for item in part:
+            size = len(framing.dump_message(item)) + 1
+            if used + size > budget:
+                return kept
+            used += size
+            kept += 1
+        return kept
+    return kept
 
 
 # --- start-up ---------------------------------------------------------------------------------------

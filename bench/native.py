@@ -10,6 +10,9 @@ Rows:
   reply's elapsed_ms: queue + scan) and the difference, which is what the relay and the framing add;
 - once, 1 MB of bench/corpus.py's PII-dense mixed text (tens of thousands of findings): how long, and
   whether the reply fit the 1 MB limit (full run only);
+- dense exports (CSV rows each with an email and a phone, 400 KB and 1 MB), whose replies pass 1 MB and
+  come back as `reply_part` frames: round trip, agent time, frames, largest frame, and the host's CPU
+  time to cut the reply (`--dense-only` runs just these);
 - a `status` round trip (no scan): the relay alone;
 - 1 KB scans while a 1 MB scan is running (the scheduler keeps a worker for small scans);
 - request checking (protocol.parse_request: envelope + JSON Schema) for a 1 KB and a 1 MB scan;
@@ -72,17 +75,32 @@ class Host:
         self.started = time.perf_counter()
         self.proc = subprocess.Popen([HOST, ORIGIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, env=env)
+        self.last_frames: list[int] = []  # the sizes of the frames the last reply came in
 
     def send(self, message: dict) -> None:
         self.proc.stdin.write(framing.encode_message(message))
         self.proc.stdin.flush()
 
-    def recv(self) -> dict:
+    def recv_frame(self) -> bytes:
         header = self.proc.stdout.read(4)
         if len(header) < 4:
             raise RuntimeError("the host closed its stdout")
         (length,) = struct.unpack("=I", header)
-        return json.loads(self.proc.stdout.read(length))
+        return self.proc.stdout.read(length)
+
+    def recv(self) -> dict:
+        """The next reply, joined from its reply_part frames as the extension joins them."""
+        body = self.recv_frame()
+        self.last_frames = [len(body)]
+        message = json.loads(body)
+        if message.get("type") != "reply_part":
+            return message
+        slices = [message["data"]]
+        while len(slices) < message["parts"]:
+            body = self.recv_frame()
+            self.last_frames.append(len(body))
+            slices.append(json.loads(body)["data"])
+        return json.loads("".join(slices))
 
     def ask(self, message: dict) -> tuple[dict, float]:
         started = time.perf_counter()
@@ -141,6 +159,41 @@ def round_trips(host: Host, rounds: dict) -> dict:
                           "reply_bytes": len(framing.dump_message(reply))}
     statuses = [host.ask({"v": 1, "type": "status", "id": n})[1] for n in range(200)]
     results["status (relay only)"] = {"round_trip_ms": summary(statuses)}
+    return results
+
+
+def dense_rows(size: int) -> str:
+    """A customer export of about `size` characters: every row has an email address and a phone number."""
+    rows, total, index = ["id,email,phone,amount\n"], 0, 0
+    while total < size:
+        row = f"{index},user{index}@acme-corp.com,415-555-{index % 10000:04d},{index * 7 % 1000}.00\n"
+        rows.append(row)
+        total += len(row)
+        index += 1
+    return "".join(rows)
+
+
+def dense_exports(host: Host, rounds: int) -> dict:
+    from promptfence.agent import native_host
+
+    results = {}
+    for label, size in (("dense CSV 400 KB", 400_000), ("dense CSV 1 MB", 1_000_000)):
+        text = dense_rows(size)
+        host.ask(scan(text, "warm"))
+        totals, agent = [], []
+        for number in range(rounds):
+            reply, total_ms = host.ask(scan(text, number))
+            assert reply["type"] == "scan_result", reply
+            totals.append(total_ms)
+            agent.append(reply["elapsed_ms"])
+        payload = framing.dump_message(reply)
+        started = time.process_time()
+        native_host.split_reply(payload, reply["id"])
+        results[label] = {"round_trip_ms": summary(totals), "agent_ms": summary(agent),
+                          "relay_ms": summary([t - a for t, a in zip(totals, agent)]),
+                          "reply_bytes": len(payload), "replacements": len(reply["replacements"]),
+                          "frames": len(host.last_frames), "largest_frame_bytes": max(host.last_frames),
+                          "split_cpu_ms": (time.process_time() - started) * 1000}
     return results
 
 
@@ -239,6 +292,12 @@ def table(results: dict) -> str:
         lines.append(f"{label:<22}{rt['n']:>5}{rt['median']:>11.1f}{rt['p95']:>11.1f}{rt['p99']:>11.1f}{agent:>11}{relay:>10}")
     beside = results["small_beside_large"]["round_trip_ms"]
     lines.append(f"{'1 KB beside a 1 MB':<22}{beside['n']:>5}{beside['median']:>11.1f}{beside['p95']:>11.1f}{beside['p99']:>11.1f}")
+    for label, row in results.get("dense_exports", {}).items():
+        rt = row["round_trip_ms"]
+        lines.append(f"{label:<22}{rt['n']:>5}{rt['median']:>11.1f}{rt['p95']:>11.1f}{rt['p99']:>11.1f}"
+                     f"{row['agent_ms']['median']:>11.1f}{row['relay_ms']['median']:>10.1f}  reply {row['reply_bytes'] / 1e6:.2f} MB, "
+                     f"{row['replacements']} replacements, {row['frames']} frames (largest {row['largest_frame_bytes']:,} B), "
+                     f"cut in {row['split_cpu_ms']:.1f} ms CPU")
     if "dense_1mb" in results:
         dense = results["dense_1mb"]
         lines.append(f"{'1 MB PII-dense':<22}{1:>5}{dense['round_trip_ms']:>11.1f}{'':>22}  reply: {dense['reply']}")
@@ -264,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.native", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--dense-only", action="store_true", help="only the dense exports (replies in parts)")
     args = parser.parse_args(argv)
     rounds = {"1 KB": 60, "100 KB": 10, "1 MB": 3} if args.quick else {"1 KB": 300, "100 KB": 20, "1 MB": 5}
 
@@ -274,7 +334,13 @@ def main(argv: list[str] | None = None) -> int:
         try:
             host = Host(env)
             host.ask({"v": 1, "type": "hello", "id": 0})
+            if args.dense_only:
+                results = {"workers": args.workers, "dense_exports": dense_exports(host, 5)}
+                host.close()
+                print(json.dumps(results, indent=2))
+                return 0
             results = {"workers": args.workers, "round_trips": round_trips(host, rounds)}
+            results["dense_exports"] = dense_exports(host, 3 if args.quick else 5)
             results["small_beside_large"] = small_beside_large(host, 20)
             if not args.quick:
                 reply, total_ms = host.ask(scan(mixed_text(1_000_000), "dense"))

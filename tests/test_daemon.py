@@ -241,6 +241,18 @@ def test_when_findings_would_exceed_one_megabyte_then_they_are_cut_and_replaceme
     assert reply["findings"] == sorted(reply["findings"], key=lambda f: f["start"])
 
 
+@pytest.mark.parametrize("extra", [0, 1])
+def test_when_a_reply_is_exactly_one_megabyte_then_its_findings_stay_and_one_byte_more_cuts_them(extra):
+    finding = {"type": "EMAIL_ADDRESS", "category": "pii", "start": 0, "end": 6, "score": 1.0, "rule": "email-address",
+               "severity": "medium", "action": "redact"}
+    result = {"v": 1, "type": "scan_result", "id": "x", "decision": "redact", "findings": [dict(finding) for _ in range(3000)],
+              "replacements": [], "message": ""}
+    result["message"] = "m" * (framing.MAX_REPLY_BYTES - len(framing.dump_message(result)) + extra)
+    fitted = daemon.fit_reply(result)
+    assert ("findings_truncated" in fitted, len(fitted["findings"]) == 3000) == (bool(extra), not extra)
+    assert len(framing.dump_message(fitted)) <= framing.MAX_REPLY_BYTES
+
+
 def test_when_replacements_alone_exceed_one_megabyte_then_all_are_sent_with_findings_cut_to_their_share(client):
     # Over 1 MB the native host relays the reply in parts; the daemon keeps every replacement.
     reply = validate(client.ask(scan("a@b.cc " * 14000, request_id="big")))

@@ -595,3 +595,25 @@ def test_when_reading_a_reply_id_then_the_envelope_prefix_suffices():
     assert native_host.reply_id(b'{"v":1,"type":"scan_result","id":"r\\"7","decision":"allow"}') == 'r"7'
     assert native_host.reply_id(b'{"v":1,"type":"error","id":null,"code":"bad_utf8"}') is None
     assert native_host.reply_id(b'{"id": 12, "v": 1}') == 12  # another order: full parse
+
+
+def test_when_the_daemon_sends_a_reply_over_the_reassembly_cap_then_too_large_for_its_id_and_the_next_reply_flows():
+    import io
+
+    class Channel:  # the daemon's end of the socket, as DaemonLink reads it
+        def __init__(self, data: bytes):
+            self.reader = io.BufferedReader(io.BytesIO(data))
+
+        def close(self):
+            pass
+
+    huge = b'{"v":1,"type":"scan_result","id":"huge","x":"' + b"y" * framing.MAX_ASSEMBLED_REPLY_BYTES + b'"}'
+    after = b'{"v":1,"type":"status_result","id":"next"}'
+    channel = Channel(framing.encode_frame(huge) + framing.encode_frame(after))
+    sink = io.BytesIO()
+    link = native_host.DaemonLink(native_host.BrowserOutput(sink), "unused", 1.0)
+    link._channel, link._in_flight = channel, {"huge": 1, "next": 1}
+    link._read_replies(channel)
+    first, second = (framing.decode_message(frame) for frame in frames_of(sink.getvalue()))
+    assert (validate(first)["code"], first["id"]) == ("too_large", "huge")
+    assert (second["type"], second["id"]) == ("status_result", "next")
