@@ -1,5 +1,5 @@
-"""The channels besides paste and typing, through the whole chain on chatgpt.com: text dropped on the
-composer (a trusted drop from CDP's Input.dispatchDragEvent), files chosen in the page's file input
+"""The channels besides paste and typing, through the whole chain on chatgpt.com: text and files dropped
+on the composer (a trusted drop from CDP's Input.dispatchDragEvent), files chosen in the page's file input
 (DOM.setFileInputFiles, trusted input and change events), and the "Scanning…" indicator a long scan
 shows after 150 ms. The default policy throughout: text-like files are scanned, others go as they are
 (test_upload_policy.py has the policy that blocks them)."""
@@ -9,8 +9,8 @@ import pytest
 from .harness import sites
 from .harness.page_state import sentinel_round_trip
 from .harness.shadow_ui import log_ui_hosts, ui_host_log
-from .harness.user_input import (choose_files, drop_text, editor_text, file_input_names, files_chosen, open_site,
-                                 paste, type_text, wait_for_editor_text)
+from .harness.user_input import (choose_files, drop_files, drop_text, editor_text, file_input_names, files_chosen,
+                                 files_dropped, open_site, paste, type_text, wait_for_editor_text)
 from .texts import AWS_KEY, CLEAN, CLEAN_FILE, ENV_FILE_WITH_AWS_KEY, PNG_BYTES, WITH_AWS_KEY, mixed_clean_text
 
 pytestmark = pytest.mark.e2e
@@ -123,6 +123,23 @@ def test_by_default_a_file_that_is_not_text_is_uploaded_unscanned(browser, page,
     assert files_chosen(page) == [[image.name]]
     assert file_input_names(page, sites.CHATGPT_FILE_INPUT) == [image.name]
     assert ui.find(data_pf="notice") is None
+
+
+def test_when_files_are_dropped_then_only_the_clean_one_reaches_the_page(browser, page, ui, tmp_path):
+    notes, secrets = tmp_path / "release-checklist.txt", tmp_path / ".env"
+    notes.write_text(CLEAN_FILE)
+    secrets.write_text(ENV_FILE_WITH_AWS_KEY)
+    open_site(page, SITE)
+    drop_files(page, SITE.composer, [notes, secrets])
+    notice = ui.wait_for_notice("block")
+    assert AWS_KEY not in ui.markup(notice)
+    dismiss(ui)
+    assert wait_for_upload(browser.recorder, notes.name).content == notes.read_bytes()
+    sentinel_round_trip(page, browser.recorder, "after-dropped-files")
+    assert files_dropped(page) == [[notes.name]]
+    assert [upload.name for upload in uploads(browser.recorder)] == [notes.name]
+    assert not any(AWS_KEY in call.body for call in browser.recorder.calls())
+    assert editor_text(page) == ""
 
 
 # --------------------------------------------------------------------------------- "Scanning…" indicator

@@ -1,6 +1,7 @@
 """The fixture sites themselves, in Chromium without the extension: each composer takes a trusted paste
 into its editor's own state, undoes it, enables its send control and sends what it holds; ChatGPT's
-composer takes a trusted drop, and its file input uploads what the user chose, secret or not. This is the
+composer takes a trusted drop of text, and uploads the files the user chose in its file input or dropped
+on it, secret or not. This is the
 baseline the extension's tests (and the in-browser benchmark) compare against; if it fails, the fixture
 is wrong, not the extension."""
 
@@ -8,7 +9,8 @@ import pytest
 
 from .harness import browser as browser_mod
 from .harness import sites
-from .harness.user_input import choose_files, drop_text, files_chosen, open_site, paste, send_enabled, wait_for_editor_text
+from .harness.user_input import (choose_files, drop_files, drop_text, files_chosen, files_dropped, open_site, paste,
+                                 send_enabled, wait_for_editor_text)
 from .texts import CLEAN, ENV_FILE_WITH_AWS_KEY, PNG_BYTES, WITH_AWS_KEY
 
 pytestmark = pytest.mark.e2e
@@ -73,3 +75,14 @@ def test_chatgpt_fixture_uploads_the_files_chosen(browser, page, tmp_path):
             what=f"the upload of {path.name}")
         assert sites.upload_of(call.body).content == path.read_bytes()
     assert files_chosen(page) == [[".env", "diagram.png"]]
+
+
+def test_chatgpt_fixture_uploads_the_files_dropped(browser, page, tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text(ENV_FILE_WITH_AWS_KEY)
+    open_site(page, sites.CHATGPT)
+    drop_files(page, sites.CHATGPT.composer, [env_file])
+    call = browser.recorder.wait_for(lambda c: c.path == sites.CHATGPT_UPLOAD, what="the upload of the dropped file")
+    assert sites.upload_of(call.body) == sites.Upload(env_file.name, env_file.read_bytes())
+    assert files_dropped(page) == [[env_file.name]]
+    assert page.evaluate("() => window.__editorText()") == "", "a file drop is no text for the editor"

@@ -65,18 +65,27 @@ def open_site(page, site) -> None:
     page.wait_for_function("() => typeof window.__editorText === 'function'")
 
 
-def drop_text(page, selector: str, text: str) -> None:
-    """Drag `text` (as from another window) over the middle of the element and drop it there."""
+def _drop(page, selector: str, data: dict) -> None:
     box = page.locator(selector).bounding_box()
     assert box is not None, f"{selector} is not on screen"
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    data = {"items": [{"mimeType": "text/plain", "data": text}], "dragOperationsMask": DRAG_OPERATION_COPY}
     cdp = page.context.new_cdp_session(page)
     try:
         for kind in ("dragEnter", "dragOver", "drop"):
             cdp.send("Input.dispatchDragEvent", {"type": kind, "x": x, "y": y, "data": data})
     finally:
         cdp.detach()
+
+
+def drop_text(page, selector: str, text: str) -> None:
+    """Drag `text` (as from another window) over the middle of the element and drop it there."""
+    _drop(page, selector, {"items": [{"mimeType": "text/plain", "data": text}], "dragOperationsMask": DRAG_OPERATION_COPY})
+
+
+def drop_files(page, selector: str, paths: list[Path]) -> None:
+    """Drag files on disk (as from the file manager) over the middle of the element and drop them."""
+    assert all(isinstance(path, Path) and path.is_file() for path in paths), "files on disk only"
+    _drop(page, selector, {"items": [], "files": [str(path) for path in paths], "dragOperationsMask": DRAG_OPERATION_COPY})
 
 
 def choose_files(page, selector: str, paths: list[Path]) -> None:
@@ -91,6 +100,11 @@ def choose_files(page, selector: str, paths: list[Path]) -> None:
 def files_chosen(page) -> list[list[str]]:
     """The names of the files each `change` of a file input handed the page (the fixture's own log)."""
     return page.evaluate("() => window.__fixture.filesChosen.map(names => [...names])")
+
+
+def files_dropped(page) -> list[list[str]]:
+    """The names of the files each drop handed the page (the fixture's own log)."""
+    return page.evaluate("() => window.__fixture.filesDropped.map(names => [...names])")
 
 
 def file_input_names(page, selector: str) -> list[str]:
