@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, mock, test } from "node:test";
 import { ErrorCode, PromptfenceError } from "../common/errors.js";
 import { AgentClient, checkScanResult, SCAN_TIMEOUT_CAP_MS, scanTimeoutMs } from "../background/agent-client.js";
 import { NativePort, PortState } from "../background/native-port.js";
+import { applyReplacements } from "../common/redaction.js";
 import { fakeConnector, HELLO_RESULT } from "./helpers/fake-port.js";
 
 function openPort(options = {}) {
@@ -315,6 +316,22 @@ describe("AgentClient", () => {
     assert.equal(result.decision, "redact");
     assert.equal(result.event_id, SCAN_RESULT.event_id);
     assert.deepEqual(health, [true]);
+  });
+
+  test("when a scan's result comes in parts then every replacement reaches the redaction", async () => {
+    const { agent, ports } = client();
+    ports[0].reply("hello", HELLO_RESULT);
+    await Promise.resolve();
+    const text = Array.from({ length: 2000 }, (_, i) => `u${String(i).padStart(4, "0")}@c.io `).join("");
+    const pending = agent.scan({ channel: "paste", site: "chatgpt.com", text });
+    const id = ports[0].posted.at(-1).id;
+    const replacements = Array.from({ length: 2000 }, (_, i) => ({ start: i * 11, end: i * 11 + 10, placeholder: `<EMAIL_${i + 1}>`, action: "redact" }));
+    for (const part of partsOf({ v: 1, type: "scan_result", id, ...SCAN_RESULT, findings: [], replacements, findings_truncated: true }, 4)) {
+      ports[0].onMessage.fire(part);
+    }
+    const result = await pending;
+    assert.equal(result.replacements.length, 2000);
+    assert.equal(applyReplacements(text, result.replacements).text.includes("@"), false);
   });
 
   test("when a scan times out then the agent is unhealthy and a status probe follows", async () => {
