@@ -7,8 +7,10 @@ is, so these rules read it directly, line by line over the prose (agent/layout.p
 
 - **Labelled fields.** `Label: value` at a line start, after a sentence or after a wide gap, where the
   label says what the value is (LABEL_TYPES). The value is parsed as a person's, a company's or a place's
-  name (agent/name_shapes.py), or an address split at its commas. A label alone on its line ("Ship to:")
-  takes the lines below it.
+  name (agent/name_shapes.py), or an address read part by part at its commas (one LOCATION from its first
+  place to its last; a name before the house number is the addressee). Labels of numbers and dates
+  ("Telefon:", "DOB:") are labels too, never names. A label alone on its line ("Ship to:") takes the lines
+  below it.
 - **Chat speakers.** `Anna: hey, are you coming?` on two or more lines: a name, a colon and chat.
 - **Signatures.** After a closing ("Best regards,", "Thanks,", "--"), a line that is only a name is a
   person; below it a company line ("Title | Company", "Kambs GmbH") and address lines.
@@ -86,6 +88,17 @@ LABEL_TYPES: dict[str, str] = {
     **{label: "ADDRESS" for label in _labels(_ADDRESS_LABELS)},
     **{label: LOCATION for label in _labels(_PLACE_LABELS)},
 }
+# Labels of values that are no names (numbers, dates, addresses on the net), in the languages people paste:
+# still labels, so NER does not read "Telefon: +49 30 ..." as a person.
+DATA_LABELS = frozenset(_labels("""
+phone|phone number|telephone|telephone number|tel|mobile|mobile number|cell|cell phone|fax|work phone|
+home phone|telefon|telefono|teléfono|téléphone|tél|telefoon|handy|mobil|móvil|movil|cellulare|portable|
+email|e-mail|email address|e-mail address|mail|correo|courriel|dob|date of birth|birth date|birthday|
+geburtsdatum|date de naissance|fecha de nacimiento|data di nascita|geboortedatum|ssn|social security number|
+iban|bic|swift|account number|routing number|sort code|passport|passport number|passport no|nino|
+national insurance number|tax id|vat|vat number|ip|ip address|mac|mac address|website|url|card number|
+credit card|expiry|cvv|postcode|zip|zip code|postal code|plz|ref|reference|order number|invoice number
+"""))
 # Labels after which several people may follow ("Attendees: A (Acme), B (Globex)").
 PERSON_LIST_LABELS = frozenset("attendee attendees participants present invitees references cc bcc to".split())
 # E-mail header labels: their value is a name only when a name comes first ("From: Anna Berg <a@b.c>").
@@ -187,7 +200,7 @@ def _label_field(text: str, lines: list[Line], index: int, match: re.Match, foun
     label = _normal_label(match.group("label"))
     kind = LABEL_TYPES.get(label)
     words = label.split()
-    if kind is not None or (len(words) >= 2 and match.group("label").split()[-1].islower()):
+    if kind is not None or label in DATA_LABELS or (len(words) >= 2 and match.group("label").split()[-1].islower()):
         # A known label, or a phrase of several words ending in a lower-case one ("National Insurance
         # number"): a label, not a name, whatever NER makes of it.
         found.labels.append((match.start("label"), match.end("label")))
@@ -207,7 +220,7 @@ def _label_field(text: str, lines: list[Line], index: int, match: re.Match, foun
         if org is not None and (org.uncommon or org.legal_form):
             found.add(ORGANIZATION, value_start, org.end)
     elif kind == "ADDRESS":
-        end = read_address(text, value_start, value_end, found)
+        end = read_address(text, _addressee(text, value_start, value_end, found), value_end, found)
         # An address may go on over the next lines until the next label.
         k = index + 1
         while end == value_end and k < min(len(lines), index + 4) and ":" not in text[lines[k].start:lines[k].end]:
@@ -220,6 +233,32 @@ def _label_field(text: str, lines: list[Line], index: int, match: re.Match, foun
             k += 1
     else:
         _place(text, value_start, value_end, label, found)
+
+
+# After the addressee: a comma, then a house number and a street name ("908 Sunset Blvd"). "Via Azeglio, 229,
+# Napoli" is a street and its number instead, as is any name opening with a street word.
+ADDRESSEE_END = re.compile(r",[ \t]*(?=\d{1,5}[A-Za-z]?[ \t]+[^\W\d_])")
+STREET_OPENERS = frozenset(
+    """
+    via viale vicolo piazza piazzale corso largo strada contrada rotonda canale incrocio borgo lungomare
+    calle avenida avda paseo plaza carrer camino carretera ronda rambla glorieta rua praça travessa estrada
+    alameda rue avenue boulevard chemin allée impasse quai place route cours passage
+    """.split()
+)
+
+
+def _addressee(text: str, start: int, end: int, found: Fields) -> int:
+    """"Ship to: Daniel Ortiz, 908 Sunset Blvd, ...": a name before the house number is the addressee, a
+    person or a company. Returns where the address itself starts."""
+    org = org_phrase(text, start, end)
+    name_end = org.end if org is not None and org.certain else person_phrase(text, start, end)
+    if name_end is None or text[start:name_end].split(" ", 1)[0].lower() in STREET_OPENERS:
+        return start
+    comma = ADDRESSEE_END.match(text, name_end, end)
+    if comma is None:
+        return start
+    found.add(ORGANIZATION if org is not None and org.certain and org.end == name_end else PERSON, start, name_end)
+    return comma.end()
 
 
 def _skip_blanks(text: str, pos: int, end: int) -> int:
@@ -293,9 +332,11 @@ def _place_end(text: str, start: int, end: int, max_words: int = 4) -> int | Non
 
 
 def read_address(text: str, start: int, end: int, found: Fields) -> int:
-    """An address written on one line: each comma-separated part with letters is a place (a street, a city,
-    a country); postcodes are not. Returns where the address stops (the end unless a sentence ends first,
-    and at most MAX_VALUE characters on)."""
+    """An address written on one line: the comma-separated parts with letters are places (a street, a city,
+    a country) and postcodes may sit among them; a run of such parts is one LOCATION, from its first place
+    to its last ("4417 Maple Avenue, Apt 2B, Springfield, IL 62704"), so the address is one value whether a
+    reader counts it as one place or as several. Returns where the address stops (the end unless a sentence
+    ends first, and at most MAX_VALUE characters on)."""
     stop = _sentence_end(text, start, min(end, start + MAX_VALUE))
     parts = []
     for piece in re.finditer(r"[^,;]+", text[start:stop]):
@@ -310,6 +351,7 @@ def read_address(text: str, start: int, end: int, found: Fields) -> int:
             carry = a  # "64, boulevard Leroux": the number belongs to the street after it
             continue
         merged.append((a, b))
+    run: tuple[int, int] | None = None  # the places read so far that one LOCATION will span
     for k, (a, b) in enumerate(merged):
         a = _skip_blanks(text, a, b)
         while b > a and text[b - 1] in " \t":
@@ -322,13 +364,17 @@ def read_address(text: str, start: int, end: int, found: Fields) -> int:
         if after is not None and after.start() > a and not HAS_DIGIT.search(text, a, after.start()):
             b = after.start()
         if POSTCODE_ONLY.fullmatch(text, a, b):
-            continue
+            continue  # a postcode between places stays inside the run
         segment = text[a:b]
-        if not any(w[0].isupper() for w in WORD.findall(segment)):
+        if not any(w[0].isupper() for w in WORD.findall(segment)) or (
+                not HAS_DIGIT.search(segment) and not _place_like(text, a, b)):
+            if run is not None:
+                found.add(LOCATION, *run)
+                run = None
             continue
-        if not HAS_DIGIT.search(segment) and not _place_like(text, a, b):
-            continue
-        found.add(LOCATION, a, b)
+        run = (a, b) if run is None else (run[0], b)
+    if run is not None:
+        found.add(LOCATION, *run)
     return stop
 
 

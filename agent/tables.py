@@ -25,7 +25,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from promptfence.agent.name_shapes import PERSON_PARTICLES, WORD, is_common
+from promptfence.agent.name_shapes import PERSON_PARTICLES, WORD, is_common, org_phrase
 from promptfence.agent.rules import CONTEXT_BOOST, Finding, Rule, RulePack
 
 DELIMITERS = ("\t", ",", ";", "|")
@@ -48,13 +48,17 @@ PERSON_COLUMNS = {
     "student", "teacher", "instructor", "physician", "doctor", "nurse", "attendee", "attendee_name",
     "participant", "participant_name", "signatory", "witness", "assignee", "reporter", "requester",
     "requestor", "created_by", "approved_by", "submitted_by", "sales_rep", "account_manager", "agent_name",
-    "nombre", "apellido", "apellidos", "cognome", "achternaam", "voornaam",
+    "nombre", "apellido", "apellidos", "cognome", "achternaam", "voornaam", "customer", "client", "buyer",
+    "seller",
 }
 # Headers that name a product, a host or a service as often as a person: only cells shaped like a
 # person's name count, and none in a table whose other headers describe goods or systems.
+# A cell shaped like a company there ("Acme Ltd", "Blue Harbor Logistics") is the organisation instead.
 AMBIGUOUS_PERSON_COLUMNS = {
     "name", "display_name", "user_name", "owner", "owner_name", "author", "contact", "manager", "assignee",
-    "reporter", "requester", "requestor", "created_by", "approved_by", "submitted_by", "holder",
+    "reporter", "requester", "requestor", "created_by", "approved_by", "submitted_by", "holder", "customer",
+    "client", "buyer", "seller", "payer", "payee", "account_holder", "beneficiary", "recipient", "insured",
+    "customer_name", "client_name",
 }
 NON_PERSON_TABLE_COLUMNS = {
     "sku", "price", "unit_price", "qty", "quantity", "stock", "inventory", "product", "product_id",
@@ -253,8 +257,14 @@ def table_findings(text: str, lines: Sequence, table: Table, types: set[str]) ->
             start, end = cell_span(text, *spans[column])
             if end - start < 2 or not HAS_LETTER.search(text, start, end):
                 continue
-            if entity == "PERSON" and table.name_shaped[column] and not person_shaped(text[start:end]):
-                continue
+            if entity == "PERSON" and table.name_shaped[column]:
+                org = org_phrase(text, start, end)
+                if org is not None and org.end == end and org.certain:
+                    entity = "ORGANIZATION"
+                elif not person_shaped(text[start:end]):
+                    continue
+                if entity not in types:
+                    continue
             yield Finding(RULE_IDS[entity], entity, "pii", SEVERITY[entity], start, end, TABLE_SCORE)
 
 

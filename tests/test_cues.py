@@ -115,13 +115,14 @@ def test_when_a_place_cue_is_followed_by_a_common_word_or_a_name_then_no_place(t
     assert not [c for c in cues(text) if c[0] == "LOCATION"]
 
 
-def test_when_an_address_follows_its_cue_then_street_city_and_country_are_places():
+def test_when_an_address_follows_its_cue_then_street_city_and_country_are_one_place():
     text = "KYC: residential address Reichmannstr. 9, Marienberg, Germany. Source of funds: salary."
-    assert cues(text) >= {("LOCATION", "Reichmannstr. 9"), ("LOCATION", "Marienberg"), ("LOCATION", "Germany")}
+    assert ("LOCATION", "Reichmannstr. 9, Marienberg, Germany") in cues(text)
 
 
 def test_when_a_house_number_follows_a_preposition_then_the_address_needs_a_second_part():
-    assert ("LOCATION", "Amymouth") in cues("The parcel never arrived at 4701 Kyle Road Apt. 990, Amymouth. Sad.")
+    assert ("LOCATION", "4701 Kyle Road Apt. 990, Amymouth") in cues(
+        "The parcel never arrived at 4701 Kyle Road Apt. 990, Amymouth. Sad.")
     assert not cues("The call is at 5 Pm sharp.")
 
 

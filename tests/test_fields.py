@@ -110,14 +110,44 @@ def test_when_attendees_are_listed_with_companies_then_people_and_companies_are_
                             ("PERSON", "Georgia Smith"), ("ORGANIZATION", "Clark, Kemp and Gough")}
 
 
-def test_when_an_address_field_has_parts_then_street_and_city_are_places_and_the_postcode_is_not():
+def test_when_an_address_field_has_parts_then_street_and_city_are_one_place_without_the_trailing_postcode():
     text = "Home address: 138 Hudson Inlet Suite 984, New Elizabethshire 98941\nPersonal email: a@b.example"
-    assert fields(text) == {("LOCATION", "138 Hudson Inlet Suite 984"), ("LOCATION", "New Elizabethshire")}
+    assert fields(text) == {("LOCATION", "138 Hudson Inlet Suite 984, New Elizabethshire")}
+
+
+def test_when_an_address_has_a_unit_state_and_zip_then_the_whole_run_is_one_place():
+    text = "Address: 4417 Maple Avenue, Apt 2B, Springfield, IL 62704\nPhone: 555-0100"
+    assert fields(text) == {("LOCATION", "4417 Maple Avenue, Apt 2B, Springfield, IL 62704")}
+
+
+def test_when_a_part_of_an_address_line_is_no_place_then_the_run_stops_there():
+    text = "Address: 12 Main St, see note below, Springfield\n"
+    assert fields(text) == {("LOCATION", "12 Main St"), ("LOCATION", "Springfield")}
 
 
 def test_when_an_address_field_goes_on_over_lines_then_the_next_line_is_read_too():
     text = "Home address: Flat 82Z\nHarvey Divide, Naylorland TS22 8DR\nPersonal email: a@b.example"
-    assert {("LOCATION", "Harvey Divide"), ("LOCATION", "Naylorland")} <= fields(text)
+    assert ("LOCATION", "Harvey Divide, Naylorland") in fields(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ship to: Daniel Ortiz, 908 Sunset Blvd, Los Angeles, CA 90028",
+     {("PERSON", "Daniel Ortiz"), ("LOCATION", "908 Sunset Blvd, Los Angeles, CA 90028")}),
+    ("Bill to: Acme Widgets LLC, 4 Elm Rd, Salem, OR 97301",
+     {("ORGANIZATION", "Acme Widgets LLC"), ("LOCATION", "4 Elm Rd, Salem, OR 97301")}),
+    # A street and its number after the comma: no addressee.
+    ("Address: Via Azeglio, 229, Napoli 25042", {("LOCATION", "Via Azeglio, 229, Napoli 25042")}),
+    ("Address: Contrada Interminei, 16 Piano 1, Monti Di Licciana 19015",
+     {("LOCATION", "Contrada Interminei, 16 Piano 1, Monti Di Licciana")}),
+])
+def test_when_an_address_line_opens_with_a_name_then_it_is_the_addressee(text, expected):
+    assert fields(text) == expected
+
+
+def test_when_a_label_names_a_number_or_a_date_then_it_is_a_label_and_no_name():
+    text = "Telefon: +49 30 1234567\nHandy: +49 151 2345678\nGeburtsdatum: 01.02.1980\nName: Hans Meier\n"
+    assert labels(text) == {"Telefon", "Handy", "Geburtsdatum", "Name"}
+    assert fields(text) == {("PERSON", "Hans Meier")}
 
 
 def test_when_a_ship_to_label_stands_alone_then_the_block_below_is_name_and_address():

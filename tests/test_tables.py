@@ -164,3 +164,10 @@ def test_when_a_policy_disables_the_rule_then_the_header_brings_it_back_nowhere(
     analyzer = Analyzer(DetectorSettings.from_policy(doc), pack=PACK, model=None)
     text = "id,ssn\n1,123456780\n2,234567891\n3,345678912\n"
     assert not [f for f in analyzer.analyze(text) if f.type == "US_SSN"]
+
+
+def test_when_a_customer_column_holds_companies_and_people_then_each_gets_its_type():
+    text = '"customer","card"\n"Alma Reyes","4111111111111111"\n"Blue Harbor Logistics Inc.","5500005555555559"\n' \
+           '"Iris West","378282246310005"\n'
+    assert name_cells(text) == [("ORGANIZATION", "Blue Harbor Logistics Inc."), ("PERSON", "Alma Reyes"),
+                                ("PERSON", "Iris West")]
