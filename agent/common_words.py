@@ -112,5 +112,8 @@ TECH_TERMS = frozenset(
     onedrive dropbox notion trello figma sketch photoshop chatgpt openai gemini copilot llama
     mistral gpt gpt-4 llm api sdk cli ide vscode vim emacs intellij pycharm xcode npm pip yarn conda
     homebrew maven gradle cargo nuget oauth jwt saml ssl tls https http ssh ftp dns tcp udp ip
+    ipv4 ipv6 wifi wi-fi bluetooth usb vpn sso mfa 2fa crm erp saas paas iaas cdn cpu gpu ram ssd
+    whatsapp telegram wechat skype webex gmail hotmail icloud youtube instagram facebook linkedin tiktok
+    reddit salesforce hubspot zendesk shopify stripe paypal venmo zelle iphone ipad macbook android
     """.split()
 )

@@ -79,7 +79,15 @@ PERSON_BEFORE = _phrases(
     contractor|customer|client|patient|employee|passenger|tenant|applicant|candidate|colleague|coworker|
     co-worker|manager|boss|intern|new hire|friend|neighbour|neighbor|brother|sister|wife|husband|son|daughter|
     mother|father|uncle|aunt|cousin|ceo|cto|cfo|founder|lawyer|attorney|doctor|nurse|teacher|tutor|landlord|
-    invite|invited|inviting|hire|hired|hiring|thank|congratulate|remind|notify|inform"""
+    invite|invited|inviting|hire|hired|hiring|thank|congratulate|remind|notify|inform|
+    reach|ring|phone|page|pay|paid|refund|remove|transfer to|wire to|payment to|paid to|
+    led by|written by|sent by|prepared by|hosted by|presented by|organised by|organized by|managed by|
+    requested by|submitted by|reviewed by|authored by|interviewed|interview with|meeting with|call with|
+    lunch with|dinner with|appointment for|appointment with|confirmed for|booked for|booking for|
+    reservation for|order for|package for|parcel for|delivery for|prescription for|license of|licence of|
+    passport of|ssn of|account of|address of|details of|record of|records of|file of|salary of|
+    user|member|guest|visitor|subscriber|resident|congratulations to|congrats to|thanks to|shout out to|
+    shoutout to|on behalf of"""
 )
 # A role word is followed by a company as often as by a person ("our client Acme Ltd"): not if org-shaped.
 ROLE_WORDS = frozenset("client customer".split())
@@ -169,9 +177,11 @@ HONORIFIC_AT = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Herr
                           r"\.?[ \t]+(?=[^\W\d_])")
 # Cheap look-aheads for _person_by_what_follows: is the cue's mark anywhere in the next characters?
 AFTER_MARK = re.compile(r"['’]s |[<(][^\s<>()]*@| (?:said|says|asked|asks|told|tells|wrote|writes|replied|mentioned|"
-                        r"thinks|thought|and I|and me)\b|[ ,]\+?[\d(][\d ()./-]{6}| from [a-z]")
-# A contact line: "Domitila Antón, +34 634 602 209" at the start of a sentence or a line.
+                        r"thinks|thought|and I|and me)\b|[ ,]\+?[\d(][\d ()./-]{6}| \((?:[Tt]el|[Pp]hone|\+?\d)| from [a-z]")
+# A contact line: "Domitila Antón, +34 634 602 209" at the start of a sentence or a line; or the number in
+# brackets after the name, anywhere ("Carlota Naranjo (+34 842 52 46 49) asked for a callback").
 PHONE_AFTER = re.compile(r",?[ \t]+\+?[\d(][\d ()./-]{6,}\d")
+PHONE_IN_BRACKETS = re.compile(r"[ \t]+\((?:tel\.?:?[ \t]*|phone:?[ \t]*)?\+?\d[\d ()./-]{5,}\d\)", re.IGNORECASE)
 VOCATIVE_TAIL_HINT = re.compile(r", (?:meet|please|can|could|would|thanks|thank|welcome|this)\b", re.IGNORECASE)
 ACTION_HINT = re.compile(r" to [a-z]")
 BULLET_GAP = re.compile(r"\s*\n[ \t]*[-*•][ \t]+")
@@ -351,7 +361,7 @@ def _person_by_what_follows(text: str, pos: int, start: int, end: int, words: li
     if stop is None:
         return
     if marked and (POSSESSIVE.match(text, stop, end) or EMAIL_AFTER.match(text, stop, end)
-                   or DEPARTMENT_AFTER.match(text, stop, end)
+                   or DEPARTMENT_AFTER.match(text, stop, end) or PHONE_IN_BRACKETS.match(text, stop, end)
                    or (clause_start or sentence_start) and PHONE_AFTER.match(text, stop, end)):
         found.add(PERSON, pos, stop, CUE_SCORE)
     elif marked and PERSON_AFTER.match(text, stop, end):
@@ -452,6 +462,9 @@ def _address_at(text: str, pos: int, start: int, end: int, found: Fields, *, num
     elif number and words[-1] in NUMBER_ADDRESS_BEFORE and HOUSE_NUMBER.match(text, pos, end):
         parts = Fields()
         read_address(text, pos, _address_end(text, pos, end), parts)
-        # "at 5 Guys" is no address; "at 12 Elm Road, Leeds" is: a street with a number, then a place.
-        if len(parts.entities) >= 2 and HAS_DIGIT.search(text, parts.entities[0].start, parts.entities[0].end):
+        # "at 5 Guys" is no address; "at 12 Elm Road, Leeds" is: a street with a number, then a place (one
+        # entity from the street to the place, or two where something else stood between them).
+        first = parts.entities[0] if parts.entities else None
+        if first is not None and first.start == pos and HAS_DIGIT.search(text, first.start, first.end) and (
+                len(parts.entities) >= 2 or "," in text[first.start:first.end]):
             found.entities.extend(parts.entities)

@@ -147,3 +147,39 @@ def test_when_presidio_style_sentences_are_analysed_then_people_places_and_compa
     result = {(f.type, text[f.start:f.end]) for f in analyzer.analyze(text)}
     assert {("PERSON", "Dana Whitfield"), ("LOCATION", "Galway"),
             ("ORGANIZATION", "Brightwater Holdings Ltd.")} <= result
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reach Luiz Miguel on +55 53 7533-7727 after lunch.", "Luiz Miguel"),
+    ("Appointment confirmed for Océane Renaud on Monday at 3pm.", "Océane Renaud"),
+    ("User Pénélope Gauthier logged in from a new device.", "Pénélope Gauthier"),
+    ("The driver license of Gazel Tarhan expired.", "Gazel Tarhan"),
+    ("Please remove Senta Hornig from the mailing list.", "Senta Hornig"),
+    ("The meeting was led by Gabi Fiebig.", "Gabi Fiebig"),
+    ("Congratulations to Türknur Tevetoğlu for 10 years with us!", "Türknur Tevetoğlu"),
+    ("Wire transfer to Akmaral Yıldırım, reference INV-2231.", "Akmaral Yıldırım"),
+    ("Carlota Naranjo (+34 842 52 46 49) asked for a callback.", "Carlota Naranjo"),
+    ("Call Rebecca Stone (tel. 415 555 2671) about the claim.", "Rebecca Stone"),
+])
+def test_when_a_verb_or_phrase_takes_a_person_then_the_name_after_it_is_one(text, expected):
+    assert ("PERSON", expected) in cues(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Reach Python developers on the forum.",        # a technology, not a name
+    "The meeting was led by Engineering.",         # a department
+    "Please remove Test User from the list.",      # only common words
+    "Version 2 (2024-01-15) shipped the fix.",     # a date in brackets after a common word
+])
+def test_when_the_cued_value_is_no_name_then_no_person(text):
+    assert not [v for t, v in cues(text) if t == "PERSON"]
+
+
+def test_when_a_cue_points_at_a_company_then_it_is_the_organisation():
+    assert ("ORGANIZATION", "Blue Harbor Logistics Inc.") in cues("Payment to Blue Harbor Logistics Inc. is due.")
+
+
+def test_when_an_app_or_protocol_name_opens_a_sentence_then_the_analyzer_reports_no_organisation(analyzer):
+    # en_core_web_sm labels these ORG; they are technology names (agent/common_words.py TECH_TERMS).
+    for text in ("WhatsApp me on +91 98765 43210 tonight.", "The IPv6 address 2001:db8::7334 is blocked."):
+        assert not [f for f in analyzer.analyze(text) if f.type == "ORGANIZATION"], text
