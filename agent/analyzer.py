@@ -29,6 +29,9 @@ from typing import List, Sequence
 # its bundled snapshot and never fetches. Must be set before presidio_analyzer is imported.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
+# nlp first: it asks for one BLAS thread before spaCy loads numpy (see agent/nlp.py).
+from promptfence.agent.nlp import DEFAULT_MODEL, NER_TYPES, PromptfenceNlpEngine  # noqa: E402, I001
+
 from presidio_analyzer import AnalyzerEngine, RecognizerResult  # noqa: E402
 from presidio_analyzer.recognizer_registry import RecognizerRegistry  # noqa: E402
 
@@ -37,7 +40,6 @@ from promptfence.agent.code_detect import CodeInfo, code_info  # noqa: E402
 from promptfence.agent.context import LinearContextStep  # noqa: E402
 from promptfence.agent.errors import PolicyInvalid  # noqa: E402
 from promptfence.agent.layout import analyse_layout  # noqa: E402
-from promptfence.agent.nlp import DEFAULT_MODEL, NER_TYPES, PromptfenceNlpEngine  # noqa: E402
 from promptfence.agent.org_data import fingerprint_sets, keyword_dictionaries  # noqa: E402
 from promptfence.agent.recognizers import (  # noqa: E402
     CODE_RULE_ID,
