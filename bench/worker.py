@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -57,6 +58,9 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     scan = build(side)
     load_s = time.perf_counter() - started
+    # As the daemon's workers do after loading (agent/worker.py): the loaded model is out of the GC's walks.
+    gc.collect()
+    gc.freeze()
     rss_loaded = peak_rss_mb()
     rows = []
     for size in sizes:

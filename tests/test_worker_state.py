@@ -1,0 +1,46 @@
+"""What a classifier process keeps between scans (agent/worker.py): built once, nothing redone per request."""
+
+from __future__ import annotations
+
+import gc
+import queue
+
+from promptfence.agent import events, worker
+from tests.native_fakes import FakeEngine
+
+KEY = b"i" * 32
+
+
+def test_when_a_worker_initialises_then_what_it_loaded_is_frozen_out_of_the_collector_and_it_reports_ready():
+    ready = queue.Queue()
+    built = []
+
+    def factory():
+        built.append(FakeEngine())
+        return built[-1]
+
+    try:
+        worker.initialize(factory, (), KEY, ready)
+        assert gc.get_freeze_count() > 0
+        assert ready.get_nowait()["policy_version"] == built[0].policy.version
+    finally:
+        gc.unfreeze()
+
+
+def test_when_a_worker_scans_twice_then_the_engine_is_built_once_and_the_pseudonym_is_the_users():
+    ready = queue.Queue()
+    built = []
+
+    def factory():
+        built.append(FakeEngine())
+        return built[-1]
+
+    try:
+        worker.initialize(factory, (), KEY, ready)
+        first = worker.scan("mail bob@example.com", "chatgpt.com", "paste")
+        second = worker.scan("nothing here", "chatgpt.com", "paste")
+    finally:
+        gc.unfreeze()
+    assert len(built) == 1
+    assert first["user"] == second["user"] == events.pseudonym(KEY)
+    assert first["result"]["findings"] and not second["result"]["findings"]
