@@ -6,7 +6,7 @@ import gc
 import queue
 
 from promptfence.agent import events, worker
-from tests.native_fakes import FakeEngine
+from native_fakes import FakeEngine
 
 KEY = b"i" * 32
 
