@@ -125,15 +125,17 @@ def http_header_lines(text: str, lines: list[Line]) -> list[int]:
             sure.add(i)
         elif name in HTTP_SHARED_HEADERS:
             shared.append(i)
-    # A shared name is a header when the run of header-shaped lines it sits in holds a sure one.
+    # A shared name is a header when the run of header-shaped lines it sits in holds a sure one: one pass
+    # over the runs (spreading marks to neighbours until nothing changes was quadratic in the run's length).
     marked = set(sure)
-    changed = True
-    while changed and shared:
-        changed = False
-        for i in shared:
-            if i not in marked and (i - 1 in marked or i + 1 in marked):
-                marked.add(i)
-                changed = True
+    shaped = sorted(sure.union(shared))
+    run_start = 0
+    for k in range(1, len(shaped) + 1):
+        if k == len(shaped) or shaped[k] != shaped[k - 1] + 1:
+            run = shaped[run_start:k]
+            if any(i in sure for i in run):
+                marked.update(run)
+            run_start = k
     return sorted(marked)
 
 
