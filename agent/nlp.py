@@ -12,7 +12,8 @@ so a 100 KB paste through the whole pipeline takes seconds. Three cuts, each mea
    stop word and, at a sentence start, not a common sentence opener (agent/common_words.py). A window
    spans WINDOW_TOKENS whitespace tokens either side, which covers the model's receptive field (a CNN of
    depth 4 with window 1, and a transition parser that looks a few tokens ahead), so a name gets the same
-   label it gets in the full text. Windows are merged when they touch and sent through nlp.pipe in one batch.
+   label it gets in the full text. Windows are merged when they touch and decoded in batches (see
+   decode_as_beam_of_one).
 
 Everything here is per instance (the loaded model is cached per process by name), so an Analyzer can be
 built in a worker process after fork or spawn.
@@ -250,7 +251,7 @@ def is_junk(value: str) -> bool:
 
 
 class SpacyNer:
-    """The NER step: windows from the layout's prose, one nlp.pipe batch, entities mapped and cleaned."""
+    """The NER step: windows from the layout's prose, decoded in batches, entities mapped and cleaned."""
 
     def __init__(self, model_name: str, window: int = WINDOW_TOKENS):
         self.model_name = model_name

@@ -4,7 +4,8 @@ Steps, each on top of the previous one:
   A  the whole text through the full en_core_web_sm pipeline (what a stock SpacyNlpEngine does)
   B  only the `ner` pipe (its own internal tok2vec; shared tok2vec, tagger, parser, ... excluded)
   C  only the prose of the layout (no code regions, CSV tables, blobs)
-  D  only candidate windows of that prose, batched through nlp.pipe (what the analyzer does)
+  D  only candidate windows of that prose, batched through nlp.pipe (the analyzer decodes the same windows
+     through a beam of one, agent/nlp.py, with the same entities)
 For C and D it also counts NER entities (PERSON/LOCATION/ORGANIZATION) that B found in prose and the cut
 lost: the cuts must be free.
 """
