@@ -409,3 +409,54 @@ def keyword_windows(lowered: str, keywords: Sequence[str], behind: int, ahead: i
         else:
             windows.append((start, end))
     return windows
+
+
+# --- word presence -------------------------------------------------------------------------------------------
+
+
+class WordPresence:
+    """Which of many words occur in a text, anywhere (as `word in text` tells), in one regex pass.
+
+    The rule layer asks this of every keyword rule's keywords and every context_required rule's context
+    words before running any pattern: some 600 words, most absent, each absent one a full scan of the text
+    with `in`. A lookahead over a trie of the words tries them all at each position, and at each position
+    yields the longest word starting there; any other word starting there is a prefix of it (a trie's
+    branches start with distinct characters, so one path is followed, and the greedy optional parts take
+    the deepest word on it). So the words present are the words that are prefixes of a yielded one."""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = frozenset(words)
+        nonempty = sorted(w for w in self.words if w)
+        self.pattern = re.compile(f"(?=({_trie(nonempty)}))") if nonempty else None
+
+    def present(self, text: str) -> frozenset[str]:
+        found = {""} if "" in self.words else set()
+        if self.pattern is not None:
+            for longest in set(self.pattern.findall(text)):
+                found.update(longest[:k] for k in range(1, len(longest) + 1) if longest[:k] in self.words)
+        return frozenset(found)
+
+
+def _trie(words: Sequence[str]) -> str:
+    """A pattern for any of the (sorted, non-empty) words, shaped as their trie, the longest word first."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = []
+        for char in sorted(k for k in node if k):
+            chain, child = [char], node[char]
+            while len(child) == 1 and "" not in child:  # a chain of single children is one literal
+                ((next_char, child),) = child.items()
+                chain.append(next_char)
+            branches.append(re.escape("".join(chain)) + build(child))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)

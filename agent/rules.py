@@ -19,6 +19,7 @@ from promptfence.agent import validators
 from promptfence.agent.pattern_scan import (  # noqa: F401 - keyword_windows and literal_prefixes: tests use them here
     WINDOWED_SCAN_MIN_CHARS,
     StartScan,
+    WordPresence,
     keyword_windows,
     literal_prefixes,
     pattern_reach,
@@ -192,11 +193,12 @@ class Rule:
             return []  # the windows cover most of the text: one plain scan is cheaper
         return windows
 
-    def find(self, text: str, lowered: str) -> Iterable[Finding]:
-        """Steps 1-5 of the matching algorithm for this rule (before overlap resolution)."""
-        if self.keywords and not any(k in lowered for k in self.keywords):
+    def find(self, text: str, lowered: str, present: frozenset[str] | None = None) -> Iterable[Finding]:
+        """Steps 1-5 of the matching algorithm for this rule (before overlap resolution). `present`: which
+        of the rule's keywords and context words occur in `lowered` (RulePack.words), if known."""
+        if self.keywords and not any_in(self.keywords, lowered, present):
             return
-        if self.context_required and (self.context is None or not self.context.may_occur(text, lowered)):
+        if self.context_required and (self.context is None or not self.context.may_occur(text, lowered, present)):
             return  # step 4 would drop every match
         for match in self.matches(text, lowered):
             start, end = match.span(self.group)
@@ -248,15 +250,22 @@ class ContextWords:
             search, source = self.matcher.search, text
         return bool(search(source[max(0, start - window):start]) or search(source[end:end + window]))
 
-    def may_occur(self, text: str, lowered: str) -> bool:
+    def may_occur(self, text: str, lowered: str, present: frozenset[str] | None = None) -> bool:
         """False when no word occurs anywhere in the text, even inside another word: then near() is false
         for every span, so a context_required rule finds nothing and need not run (most of them look for
         bare 24-40 character tokens, at every position). For ASCII text and words a substring test of the
         lower-cased text is exact; otherwise the regex decides, since `re`'s case folding also pairs some
         non-ASCII letters with ASCII ones (the Kelvin sign and k, long s and s)."""
         if self.ascii and text.isascii():
-            return any(w in lowered for w in self.lowered)
+            return any_in(self.lowered, lowered, present)
         return self.anywhere.search(text) is not None
+
+
+def any_in(words: Sequence[str], lowered: str, present: frozenset[str] | None) -> bool:
+    """Does any of the words occur in `lowered`? From `present` (the words known to occur) when given."""
+    if present is not None:
+        return not present.isdisjoint(words)
+    return any(w in lowered for w in words)
 
 
 def windowed_matches(pattern: re.Pattern, text: str, windows: list[tuple[int, int]], ahead: int) -> Iterable[re.Match]:
@@ -345,12 +354,21 @@ class RulePack:
             rules.append(Rule.from_dict(raw, order))
         return cls(rules)
 
+    @cached_property
+    def words(self) -> WordPresence:
+        """The words whose presence decides whether a rule runs: keywords, and the context words of
+        context_required rules (tested on lower-cased ASCII text, see ContextWords.may_occur)."""
+        words = {k for rule in self.rules for k in rule.keywords}
+        words.update(w for rule in self.rules if rule.context_required and rule.context for w in rule.context.lowered)
+        return WordPresence(words)
+
     def candidates(self, text: str) -> list[Finding]:
         """Every rule's findings before overlap resolution (the engine merges NER results in first)."""
         lowered = text.lower()
+        present = self.words.present(lowered)
         found: list[Finding] = []
         for rule in self.rules:
-            found.extend(rule.find(text, lowered))
+            found.extend(rule.find(text, lowered, present))
         return found
 
     def match(self, text: str) -> list[Finding]:
