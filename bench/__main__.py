@@ -2,6 +2,7 @@
 
     python -m bench              # the table (about two minutes on a slow two-core machine)
     python -m bench --ablation   # what each NER cut buys (agent/nlp.py), on the same texts
+    python -m bench.profile      # where one scan's CPU time goes, by stage (and instructions under callgrind)
 """
 
 from __future__ import annotations
