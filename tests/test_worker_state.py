@@ -25,6 +25,7 @@ def test_when_a_worker_initialises_then_what_it_loaded_is_frozen_out_of_the_coll
         assert ready.get_nowait()["policy_version"] == built[0].policy.version
     finally:
         gc.unfreeze()
+        worker._State.engine = None
 
 
 def test_when_a_worker_scans_twice_then_the_engine_is_built_once_and_the_pseudonym_is_the_users():
@@ -41,6 +42,7 @@ def test_when_a_worker_scans_twice_then_the_engine_is_built_once_and_the_pseudon
         second = worker.scan("nothing here", "chatgpt.com", "paste")
     finally:
         gc.unfreeze()
+        worker._State.engine = None
     assert len(built) == 1
     assert first["user"] == second["user"] == events.pseudonym(KEY)
     assert first["result"]["findings"] and not second["result"]["findings"]
