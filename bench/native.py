@@ -300,7 +300,8 @@ def table(results: dict) -> str:
                      f"cut in {row['split_cpu_ms']:.1f} ms CPU")
     if "dense_1mb" in results:
         dense = results["dense_1mb"]
-        lines.append(f"{'1 MB PII-dense':<22}{1:>5}{dense['round_trip_ms']:>11.1f}{'':>22}  reply: {dense['reply']}")
+        lines.append(f"{'1 MB PII-dense':<22}{1:>5}{dense['round_trip_ms']:>11.1f}{'':>22}  reply: {dense['reply']}, "
+                     f"{dense.get('replacements', 0)} replacements, findings truncated: {dense['findings_truncated']}")
     cold = results["cold_start_ms"]
     lines.append(f"{'host cold start':<22}{cold['n']:>5}{cold['median']:>11.1f}{cold['p95']:>11.1f}{cold['p99']:>11.1f}")
     engine = results["engine_in_process_ms"]
@@ -344,7 +345,10 @@ def main(argv: list[str] | None = None) -> int:
             results["small_beside_large"] = small_beside_large(host, 20)
             if not args.quick:
                 reply, total_ms = host.ask(scan(mixed_text(1_000_000), "dense"))
-                results["dense_1mb"] = {"round_trip_ms": total_ms, "reply": reply.get("code", reply["type"]),
+                # An error reply names its code; a scan_result's own "code" is the source-code verdict.
+                outcome = reply["code"] if reply["type"] == "error" else reply["decision"]
+                results["dense_1mb"] = {"round_trip_ms": total_ms, "reply": outcome,
+                                        "replacements": len(reply.get("replacements", ())),
                                         "findings_truncated": bool(reply.get("findings_truncated"))}
             host.close()
             results["memory"] = memory(daemon.pid, env)
