@@ -18,6 +18,12 @@ name (agent/name_shapes.py); weak cues ask for a strict shape (no common word in
   and after a bare "in" / "near" where NER agrees that a name is there; a country from the closed list;
   an address after "residential address", "lives at", or a house number after "at" / "near".
 
+After NER, retype_ner corrects its type by the same kind of evidence: an organisation shaped like a
+person's name (two or three capitalised words, no company word) after "for" / "with" / "was" / a person
+cue or a heading dash, or opening a clause before "moved" / "asked" ..., is a person; an organisation (or
+a one-word person) shaped like a place after "in" / "near", or after "from" / "to" following a word of
+going ("moved", "flight"), is a place.
+
 Cost: the scan is driven by the capitalised words (and numbers, for addresses) of the prose, one regular-
 expression pass to find them; each is checked against the few words before it by set look-ups and against
 what follows by anchored matches. About 0.1 ms per KB of prose.
@@ -27,7 +33,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from promptfence.agent.fields import (
@@ -43,6 +49,8 @@ from promptfence.agent.fields import (
 from promptfence.agent.layout import Layout
 from promptfence.agent.name_shapes import (
     HONORIFICS,
+    LEGAL_FORMS,
+    ORG_HEADS,
     ORG_OPENERS,
     PLACE_MODIFIERS,
     country_at,
@@ -468,3 +476,90 @@ def _address_at(text: str, pos: int, start: int, end: int, found: Fields, *, num
         if first is not None and first.start == pos and HAS_DIGIT.search(text, first.start, first.end) and (
                 len(parts.entities) >= 2 or "," in text[first.start:first.end]):
             found.entities.extend(parts.entities)
+
+
+# --- NER's type, corrected by the words around it ----------------------------------------------------------
+# The small model types many foreign people and towns as organisations ("Ulf Lundberg", "Piteå"). Where the
+# words before a name say what it is and its shape has no company mark, the type is changed; its span stays.
+
+# Words after which a person-shaped name is a person, not a company ("KYC review for Ulf Lundberg:").
+PERSON_SLOT_BEFORE = frozenset("for with by was is about on regarding re".split())
+# "HR file note - Ulf Lundberg": a name after a dash that ends a heading.
+DASH_GAP = re.compile(r"[ \t]+[-–—][ \t]+")
+# After a name at a clause start, words that only a person is the subject of ("Ulf Lundberg moved to ...").
+PERSON_VERB_AFTER = re.compile(
+    r"[ \t]+(?:moved|lives|lived|was born|was injured|was hired|was fired|resigned|retired|complained|applied|"
+    r"asked|emailed|phoned|needs a|needs an|needs his|needs her|will travel|is moving|is relocating)\b"
+)
+# Marks of a company that a person's name never has.
+COMPANY_WORDS = frozenset(LEGAL_FORMS | ORG_HEADS | ORG_OPENERS | frozenset(
+    "partner partners labs lab bank group center centre club team store shop press news times".split()))
+# Words of going somewhere: "moved from X to Y", "travel to Y", "relocating from X".
+MOTION_WORDS = frozenset(
+    """move moved moving moves relocate relocated relocating relocation travel travels travelled traveled travelling
+    traveling trip flight flights flew fly flying drove drive driving went go going emigrated emigrating
+    returned returning return commute commuting transferred""".split()
+)
+MOTION_PREPOSITIONS = frozenset(("from", "to"))
+# "invest in X", "shares in X": a bare "in" that is followed by a company as often as by a place.
+IN_COMPANY_BEFORE = frozenset("invest invested investing investment shares stake stock career job role position "
+                              "interest interested".split())
+
+
+def retype_ner(text: str, entities: Sequence, start: int = 0) -> list:
+    """NER entities (with .type, .start, .end), an organisation retyped as a person or a place where the
+    words before it say so and its shape agrees. A few set look-ups and one anchored parse per organisation."""
+    out = []
+    for entity in entities:
+        new_type = None
+        if entity.type == ORGANIZATION:
+            new_type = _organisation_retyped(text, entity.start, entity.end, start)
+        elif entity.type == PERSON:
+            new_type = _person_retyped(text, entity.start, entity.end, start)
+        out.append(entity if new_type is None else replace(entity, type=new_type))
+    return out
+
+
+def _has_company_word(text: str, start: int, end: int) -> bool:
+    value = text[start:end]
+    return "&" in value or any(w.lower().rstrip(".") in COMPANY_WORDS for w in value.split())
+
+
+def _organisation_retyped(text: str, pos: int, stop: int, limit: int) -> str | None:
+    if not text[pos:pos + 1].isupper() or _has_company_word(text, pos, stop):
+        return None
+    words, gap = _before(text, pos, limit)
+    plain_gap = gap in (" ", "\t")
+    # A person: two or three capitalised words in a person's slot.
+    if " " in text[pos:stop] and (plain_gap and words and (words[-1] in PERSON_SLOT_BEFORE
+                                                          or _ends_with(words, PERSON_BEFORE))
+                                  or DASH_GAP.fullmatch(gap) is not None):
+        if not _ends_with(words, EMPLOYER_BEFORE) and person_phrase(text, pos, stop, strict=True, max_words=3) == stop:
+            return PERSON
+    clause_start = not words or "\n" in gap or gap.rstrip(" \t").endswith((".", ":", ";", "!", "?"))
+    if " " in text[pos:stop] and clause_start and PERSON_VERB_AFTER.match(text, stop):
+        if person_phrase(text, pos, stop, strict=True, max_words=3) == stop:
+            return PERSON
+    # A place: after "in" / "near", or "from" / "to" after a word of going somewhere.
+    if plain_gap and words and _place_slot(words):
+        if place_phrase(text, pos, stop, strict=True) == stop or country_at(text, pos, stop) == stop:
+            return LOCATION
+    return None
+
+
+def _person_retyped(text: str, pos: int, stop: int, limit: int) -> str | None:
+    """One capitalised word that NER calls a person, after "moved from" / "travel to": a place."""
+    if " " in text[pos:stop]:
+        return None
+    words, gap = _before(text, pos, limit)
+    if gap in (" ", "\t") and words and words[-1] in MOTION_PREPOSITIONS and _place_slot(words):
+        if place_phrase(text, pos, stop, strict=True) == stop:
+            return LOCATION
+    return None
+
+
+def _place_slot(words: list[str]) -> bool:
+    last = words[-1]
+    if last in WEAK_PLACE_BEFORE:
+        return len(words) < 2 or words[-2] not in IN_COMPANY_BEFORE
+    return last in MOTION_PREPOSITIONS and any(w in MOTION_WORDS for w in words[:-1])

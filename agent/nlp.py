@@ -54,7 +54,7 @@ from spacy.lang.en.stop_words import STOP_WORDS  # noqa: E402
 
 from promptfence.agent.common_words import COMMON_SENTENCE_STARTS, NEVER_CANDIDATES, TECH_TERMS  # noqa: E402
 from promptfence.agent.errors import ErrorCode, PromptfenceError  # noqa: E402
-from promptfence.agent.cues import find_cues  # noqa: E402
+from promptfence.agent.cues import find_cues, retype_ner  # noqa: E402
 from promptfence.agent.fields import CueEntity, Fields, find_fields  # noqa: E402
 from promptfence.agent.layout import Layout, analyse_layout  # noqa: E402
 from promptfence.agent.name_shapes import WORD, is_common  # noqa: E402
@@ -368,6 +368,7 @@ class PromptfenceNlpEngine(NlpEngine):
         cues = find_cues(text, layout)
         known = [(e.start, e.end) for e in (*fields.entities, *cues.entities)] + fields.labels
         entities = self.ner.entities(text, layout, known) if self.ner is not None else []
+        entities = retype_ner(text, entities)
         found = merge_cues(fields.entities, cues.resolve([(e.start, e.end) for e in entities]))
         return LayoutNlpArtifacts(entities, layout, self, found, fields.labels)
 

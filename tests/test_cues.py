@@ -183,3 +183,64 @@ def test_when_an_app_or_protocol_name_opens_a_sentence_then_the_analyzer_reports
     # en_core_web_sm labels these ORG; they are technology names (agent/common_words.py TECH_TERMS).
     for text in ("WhatsApp me on +91 98765 43210 tonight.", "The IPv6 address 2001:db8::7334 is blocked."):
         assert not [f for f in analyzer.analyze(text) if f.type == "ORGANIZATION"], text
+
+
+# --- NER's type corrected by the words around it (cues.retype_ner) -------------------------------------
+
+def retyped(text, value, ner_type):
+    from promptfence.agent.cues import retype_ner
+    from promptfence.agent.nlp import NerEntity
+    start = text.index(value)
+    return retype_ner(text, [NerEntity(ner_type, "X", start, start + len(value), 0.75)])[0].type
+
+
+@pytest.mark.parametrize("text, value, expected", [
+    ("KYC review for Ulf Lundberg: DOB 1970-01-02.", "Ulf Lundberg", "PERSON"),
+    ("The other party was Andrej Mühle.", "Andrej Mühle", "PERSON"),
+    ("Please schedule a call with Esila Hoeks next week.", "Esila Hoeks", "PERSON"),
+    ("HR file note - Sandra Prostak\nNational Insurance number: QQ 12 34 56 C", "Sandra Prostak", "PERSON"),
+    # a company's mark, an employer's slot or a single word keeps NER's organisation
+    ("KYC review for Nordic Savings Bank: done.", "Nordic Savings Bank", "ORGANIZATION"),
+    ("She works for Lundberg Jansson now.", "Lundberg Jansson", "ORGANIZATION"),
+    ("The invoice was signed for Ericsson today.", "Ericsson", "ORGANIZATION"),
+    ("Payment for Smith & Wesson was late.", "Smith & Wesson", "ORGANIZATION"),
+])
+def test_when_ner_calls_a_person_shaped_name_in_a_persons_slot_an_organisation_then_it_is_a_person(
+        text, value, expected):
+    assert retyped(text, value, "ORGANIZATION") == expected
+
+
+@pytest.mark.parametrize("text, value, expected", [
+    ("Margaretha Martinsson moved from Karlskrona last spring.", "Margaretha Martinsson", "PERSON"),
+    ("Note. Ing-Marie Andersson asked for a refund.", "Ing-Marie Andersson", "PERSON"),
+    ("Northwind Traders moved to a new building.", "Northwind Traders", "ORGANIZATION"),
+    ("We met Olof Nilsson moved ...", "Olof Nilsson", "ORGANIZATION"),  # not at a clause start
+])
+def test_when_a_person_shaped_organisation_opens_a_clause_before_a_persons_verb_then_it_is_a_person(
+        text, value, expected):
+    assert retyped(text, value, "ORGANIZATION") == expected
+
+
+@pytest.mark.parametrize("text, value, ner_type, expected", [
+    ("Our depot in Piteå is closed.", "Piteå", "ORGANIZATION", "LOCATION"),
+    ("Witness statement given near Sulzbach-Rosenberg.", "Sulzbach-Rosenberg", "ORGANIZATION", "LOCATION"),
+    ("She moved from Karlskrona to Helsingborg last spring.", "Helsingborg", "ORGANIZATION", "LOCATION"),
+    ("Relocating from Brzeg next month.", "Brzeg", "PERSON", "LOCATION"),
+    ("Flight booked from Lisbon to Cirino de Fonseca.", "Cirino de Fonseca", "ORGANIZATION", "LOCATION"),
+    # no place slot, or a company's slot or mark
+    ("We received a letter from Ericsson today.", "Ericsson", "ORGANIZATION", "ORGANIZATION"),
+    ("Send the report to Brzeg today.", "Brzeg", "PERSON", "PERSON"),
+    ("They invest in Tesla every year.", "Tesla", "ORGANIZATION", "ORGANIZATION"),
+    ("Our depot in Umeå Logistics is closed.", "Umeå Logistics", "ORGANIZATION", "ORGANIZATION"),
+])
+def test_when_ner_types_a_name_in_a_place_slot_as_a_company_or_person_then_it_is_a_place(
+        text, value, ner_type, expected):
+    assert retyped(text, value, ner_type) == expected
+
+
+def test_when_the_analyzer_meets_retyped_names_then_it_reports_people_and_places(analyzer):
+    # en_core_web_sm calls both names organisations here
+    text = "KYC review for Anne-Kathrin Scheibe: documents received. The other party was Adrian Procek."
+    result = {(f.type, text[f.start:f.end]) for f in analyzer.analyze(text) if f.category == "pii"}
+    assert {("PERSON", "Anne-Kathrin Scheibe"), ("PERSON", "Adrian Procek")} <= result
+    assert not [v for t, v in result if t == "ORGANIZATION"]
