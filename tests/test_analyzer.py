@@ -55,7 +55,8 @@ def test_when_the_default_policy_is_read_then_settings_follow_it():
     assert settings.min_score == 0.3 and settings.ner_min_score == 0.5
     assert settings.ner_types == ("PERSON", "LOCATION", "ORGANIZATION")
     assert settings.code_enabled and settings.code_min_lines == 5
-    assert "example.com" in settings.allowlists["email_domains"]
+    # Documentation domains are not exempt by default: test data written with them is still an e-mail.
+    assert "example.com" not in settings.allowlists["email_domains"]
 
 
 def test_when_sections_are_missing_then_defaults_apply():
@@ -168,9 +169,16 @@ def test_when_a_document_marking_is_present_then_the_default_keywords_find_it(an
 
 # --- allowlists, thresholds, disabled detectors ---------------------------------------------------------
 
-def test_when_an_email_is_at_the_company_domain_then_it_is_allowed(analyzer):
+def test_when_an_email_is_at_an_allowlisted_company_domain_then_it_is_allowed():
+    lists = {**DEFAULT_POLICY["allowlists"], "email_domains": ["example.com"]}
+    analyzer = Analyzer(DetectorSettings.from_policy(policy(allowlists=lists)), pack=PACK)
     text = "Write to bob@example.com or to bob.smith@gmail.com."
     assert found(analyzer, text, "EMAIL_ADDRESS") == [("EMAIL_ADDRESS", "bob.smith@gmail.com")]
+
+
+def test_when_an_email_is_at_a_documentation_domain_then_it_is_still_an_email_by_default(analyzer):
+    text = "Write to bob@example.com."
+    assert found(analyzer, text, "EMAIL_ADDRESS") == [("EMAIL_ADDRESS", "bob@example.com")]
 
 
 def test_when_a_card_is_a_published_test_card_then_it_is_still_a_card_by_default(analyzer):
