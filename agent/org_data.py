@@ -18,9 +18,10 @@ import hmac
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from promptfence.agent.errors import PolicyInvalid
+from promptfence.agent.regex_trie import trie_regex
 from promptfence.agent.rules import Finding
 
 DEFAULT_KEYWORD_SCORE = 0.9
@@ -33,37 +34,6 @@ NORMALISERS = {
 # Not a letter or digit (Unicode): the policy's whole-word boundary.
 WORD_BEFORE = r"(?<![^\W_])"
 WORD_AFTER = r"(?![^\W_])"
-
-
-def trie_regex(terms: Iterable[str]) -> str:
-    """One pattern matching any of `terms`, longest first, as a trie: chains of one child stay literals."""
-    root: dict = {}
-    for term in terms:
-        node = root
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = []
-        for char in sorted(k for k in node if k):
-            # Follow the single-child chain as one literal, so deep nesting only happens at real branches.
-            literal = [char]
-            child = node[char]
-            while len(child) == 1 and "" not in child:
-                (next_char, grandchild), = child.items()
-                literal.append(next_char)
-                child = grandchild
-            branches.append(re.escape("".join(literal)) + build(child))
-        ends_here = "" in node
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(root)
 
 
 @dataclass(frozen=True)

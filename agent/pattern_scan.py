@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from re import _compiler as sre_compile, _constants as sre_constants, _parser as sre_parse
 from typing import Iterable, Sequence
 
+from promptfence.agent.regex_trie import trie_regex
+
 
 # --- literal prefixes ------------------------------------------------------------------------------------------
 
@@ -427,7 +429,7 @@ class WordPresence:
     def __init__(self, words: Iterable[str]):
         self.words = frozenset(words)
         nonempty = sorted(w for w in self.words if w)
-        self.pattern = re.compile(f"(?=({_trie(nonempty)}))") if nonempty else None
+        self.pattern = re.compile(f"(?=({trie_regex(nonempty)}))") if nonempty else None
 
     def present(self, text: str) -> frozenset[str]:
         found = {""} if "" in self.words else set()
@@ -435,28 +437,3 @@ class WordPresence:
             for longest in set(self.pattern.findall(text)):
                 found.update(longest[:k] for k in range(1, len(longest) + 1) if longest[:k] in self.words)
         return frozenset(found)
-
-
-def _trie(words: Sequence[str]) -> str:
-    """A pattern for any of the (sorted, non-empty) words, shaped as their trie, the longest word first."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = []
-        for char in sorted(k for k in node if k):
-            chain, child = [char], node[char]
-            while len(child) == 1 and "" not in child:  # a chain of single children is one literal
-                ((next_char, child),) = child.items()
-                chain.append(next_char)
-            branches.append(re.escape("".join(chain)) + build(child))
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)

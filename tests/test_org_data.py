@@ -15,9 +15,9 @@ from promptfence.agent.org_data import (
     fingerprint,
     fingerprint_sets,
     keyword_dictionaries,
-    trie_regex,
 )
 from promptfence.agent.policy import Policy
+from promptfence.agent.regex_trie import trie_regex
 from promptfence.agent.rules import load_json, resolve_overlaps, shared_rules_dir
 
 BASE = shared_rules_dir()
