@@ -98,10 +98,16 @@ def test_when_a_text_file_holds_a_secret_then_the_page_never_gets_it(browser, pa
     assert not any(AWS_KEY in call.body for call in browser.recorder.calls())
 
 
-def test_when_a_clean_and_a_secret_file_are_chosen_together_then_only_the_clean_one_reaches_the_page(browser, page, ui, tmp_path):
-    notes, secrets = tmp_path / "release-checklist.txt", tmp_path / ".env"
+def clean_and_secret_files(folder):
+    """A clean text file and a .env holding the AWS key, on disk (trusted file choice needs paths)."""
+    notes, secrets = folder / "release-checklist.txt", folder / ".env"
     notes.write_text(CLEAN_FILE)
     secrets.write_text(ENV_FILE_WITH_AWS_KEY)
+    return notes, secrets
+
+
+def test_when_a_clean_and_a_secret_file_are_chosen_together_then_only_the_clean_one_reaches_the_page(browser, page, ui, tmp_path):
+    notes, secrets = clean_and_secret_files(tmp_path)
     open_site(page, SITE)
     choose_files(page, sites.CHATGPT_FILE_INPUT, [notes, secrets])
     ui.wait_for_notice("block")
@@ -126,9 +132,7 @@ def test_by_default_a_file_that_is_not_text_is_uploaded_unscanned(browser, page,
 
 
 def test_when_files_are_dropped_then_only_the_clean_one_reaches_the_page(browser, page, ui, tmp_path):
-    notes, secrets = tmp_path / "release-checklist.txt", tmp_path / ".env"
-    notes.write_text(CLEAN_FILE)
-    secrets.write_text(ENV_FILE_WITH_AWS_KEY)
+    notes, secrets = clean_and_secret_files(tmp_path)
     open_site(page, SITE)
     drop_files(page, SITE.composer, [notes, secrets])
     notice = ui.wait_for_notice("block")
