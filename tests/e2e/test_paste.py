@@ -104,3 +104,22 @@ def test_the_notice_lives_in_a_closed_shadow_root(browser, page, ui):
     assert hosts and all(h["shadow_root_types"] == ["closed"] for h in hosts)
     # Page scripts cannot reach into it.
     assert page.evaluate("() => [...document.querySelectorAll('promptfence-ui')].every(e => e.shadowRoot === null)")
+
+
+# Where every element of the page is, and how far the document scrolls (the extension's own hosts aside).
+PAGE_GEOMETRY = """() => ({
+  boxes: [document.body, ...document.body.querySelectorAll('*')]
+    .filter((e) => !e.closest('promptfence-ui'))
+    .map((e) => { const r = e.getBoundingClientRect(); return [e.tagName, r.x, r.y, r.width, r.height]; }),
+  scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight],
+})"""
+
+
+def test_the_notice_does_not_move_the_page(browser, page, ui):
+    open_site(page, SITE)
+    before = page.evaluate(PAGE_GEOMETRY)
+    paste(page, SITE.composer, WITH_AWS_KEY)
+    ui.wait_for_notice("block")
+    during = page.evaluate(PAGE_GEOMETRY)
+    assert during["scroll"] == before["scroll"]
+    assert during["boxes"] == before["boxes"]
