@@ -103,6 +103,17 @@ def _prefixes_of(items, limit: int = 64) -> tuple[list[str], bool] | None:
     return (prefixes, True) if all(prefixes) else None
 
 
+def occurrences(text: str, words: Sequence[str]) -> list[int]:
+    """Every position where one of `words` starts (overlapping ones too), word by word, unsorted."""
+    positions: list[int] = []
+    for word in words:
+        position = text.find(word)
+        while position >= 0:
+            positions.append(position)
+            position = text.find(word, position + 1)
+    return positions
+
+
 def prefix_matches(pattern: re.Pattern, prefixes: Sequence[str], text: str, lowered: str) -> Iterable[re.Match]:
     """pattern.finditer(text), trying only the positions where one of the prefixes starts.
 
@@ -110,12 +121,7 @@ def prefix_matches(pattern: re.Pattern, prefixes: Sequence[str], text: str, lowe
     pattern.match(text, pos) sees the text before pos as finditer does (lookbehinds, \\b). Positions inside
     the previous match are skipped, as finditer's non-overlapping scan does. Case-insensitive patterns are
     searched in the lower-cased text (the caller checked it has the text's length)."""
-    positions: list[int] = []
-    for prefix in prefixes:
-        position = lowered.find(prefix)
-        while position >= 0:
-            positions.append(position)
-            position = lowered.find(prefix, position + 1)
+    positions = occurrences(lowered, prefixes)
     if len(prefixes) > 1:
         positions = sorted(set(positions))
     resume = 0
@@ -396,16 +402,11 @@ def pattern_reach(pattern: re.Pattern) -> tuple[int, int] | None:
 
 def keyword_windows(lowered: str, keywords: Sequence[str], behind: int, ahead: int) -> list[tuple[int, int]]:
     """Merged [k - ahead - behind, k + ahead] extents around every keyword occurrence k, as (pos, endpos)."""
-    points: list[int] = []
-    for keyword in keywords:
-        position = lowered.find(keyword)
-        while position >= 0:
-            points.append(position)
-            position = lowered.find(keyword, position + 1)
-    points.sort()
+    points = sorted(occurrences(lowered, keywords))
+    longest = max(map(len, keywords), default=0)
     windows: list[tuple[int, int]] = []
     for point in points:
-        start, end = max(0, point - ahead - behind), min(len(lowered), point + len(max(keywords, key=len)) + ahead)
+        start, end = max(0, point - ahead - behind), min(len(lowered), point + longest + ahead)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:
