@@ -325,17 +325,21 @@
     return text;
   }
 
-  function onKeydown(event) {
-    if (!event.isTrusted || event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
-    const composer = sites.composerOf(event.target, adapter);
-    if (!composer) return;
+  /** A send of uncleared text: stop the site's own handling and scan first; `resend` sends once cleared. */
+  function holdForScan(event, composer, resend) {
     const text = textNeedingScan(composer);
     if (text === null) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (submitting) return;
+    if (!submitting) submitFlow(composer, text, resend);
+  }
+
+  function onKeydown(event) {
+    if (!event.isTrusted || event.key !== "Enter" || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    const composer = sites.composerOf(event.target, adapter);
+    if (!composer) return;
     const init = { key: "Enter", code: "Enter", keyCode: 13, which: 13, bubbles: true, cancelable: true, composed: true, ctrlKey: event.ctrlKey, metaKey: event.metaKey };
-    submitFlow(composer, text, () => {
+    holdForScan(event, composer, () => {
       const button = sites.findSendButton(document, adapter);
       if (button && !button.disabled && button.getAttribute("aria-disabled") !== "true") button.click();
       else composer.dispatchEvent(new KeyboardEvent("keydown", init));
@@ -348,12 +352,7 @@
     if (!control) return;
     const composer = sites.findComposer(document, adapter);
     if (!composer) return;
-    const text = textNeedingScan(composer);
-    if (text === null) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    if (submitting) return;
-    submitFlow(composer, text, () => control.click());
+    holdForScan(event, composer, () => control.click());
   }
 
   function onSubmit(event) {
@@ -361,13 +360,8 @@
     const form = event.target;
     const composer = form && form.querySelector ? sites.findComposer(form, adapter) : null;
     if (!composer) return;
-    const text = textNeedingScan(composer);
-    if (text === null) return;
-    event.preventDefault();
-    event.stopImmediatePropagation();
-    if (submitting) return;
     const submitter = event.submitter || null;
-    submitFlow(composer, text, () => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
+    holdForScan(event, composer, () => form.requestSubmit(submitter && submitter.form === form ? submitter : undefined));
   }
 
   // ------------------------------------------------------------------------------ the network guard
