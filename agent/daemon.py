@@ -34,7 +34,10 @@ from promptfence.agent.protocol import ProtocolError, reply
 
 log = logging.getLogger("promptfence.agent.daemon")
 
+# The daemon's files: the log in the log dir, the instance lock and the event outbox in the data dir.
 LOG_FILE = "agent.log"
+LOCK_FILE = "agent.lock"
+OUTBOX_FILE = "outbox.sqlite"
 LOG_MAX_BYTES = 1024 * 1024
 LOG_BACKUPS = 3
 # A warn or redact nobody answered is sent without a user action after this long.
@@ -65,11 +68,11 @@ class Settings:
 
     @property
     def lock_path(self) -> Path:
-        return self.data_dir / "agent.lock"
+        return self.data_dir / LOCK_FILE
 
     @property
     def outbox_path(self) -> Path:
-        return self.data_dir / "outbox.sqlite"
+        return self.data_dir / OUTBOX_FILE
 
 
 @dataclass(eq=False)

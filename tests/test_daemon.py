@@ -377,7 +377,7 @@ def test_when_a_healthy_agent_runs_then_a_second_promptfence_agent_exits_0_with_
 def test_when_the_lock_holder_does_not_answer_then_a_second_one_exits_1(tmp_path, capsys):
     home = tmp_path / "home"
     (home / "data").mkdir(parents=True)
-    with InstanceLock(home / "data" / "agent.lock"):
+    with InstanceLock(home / "data" / daemon.LOCK_FILE):
         code = daemon.main(["--no-gui", "--home", str(home), "--socket", str(tmp_path / "nobody.sock")])
     assert code == 1
     assert "does not answer" in capsys.readouterr().err

@@ -25,6 +25,7 @@ import psutil
 import pytest
 
 from promptfence.agent import framing, native_host, protocol
+from promptfence.agent.daemon import LOCK_FILE, OUTBOX_FILE
 from promptfence.agent.lock import read_pid
 from promptfence.agent.outbox import Outbox
 
@@ -165,7 +166,7 @@ class Daemon:
 
     @property
     def pid(self) -> int | None:
-        return read_pid(self.home / "data" / "agent.lock")
+        return read_pid(self.home / "data" / LOCK_FILE)
 
     def log(self) -> str:
         return "".join(p.read_text(errors="replace") for p in sorted((self.home / "log").glob("agent.log*")))
@@ -226,7 +227,7 @@ def test_when_the_user_accepts_the_redaction_then_an_event_without_text_is_in_th
     action = validate(host.ask({"v": 1, "type": "user_action", "id": "a3", "event_id": scanned["event_id"],
                                 "action": "accepted_redaction"}))
     assert action["recorded"] is True
-    outbox = Outbox(agent.home / "data" / "outbox.sqlite")
+    outbox = Outbox(agent.home / "data" / OUTBOX_FILE)
     (event,) = [e for e in outbox.events() if e["event_id"] == scanned["event_id"]]
     assert (event["decision"], event["user_action"], event["site"]) == ("redact", "accepted_redaction", "chatgpt.com")
     assert event["counts"]["types"] == {"EMAIL_ADDRESS": 1}

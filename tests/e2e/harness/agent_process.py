@@ -19,7 +19,7 @@ from pathlib import Path
 
 import psutil
 
-from promptfence.agent.daemon import existing_agent_healthy
+from promptfence.agent.daemon import LOCK_FILE, LOG_FILE, OUTBOX_FILE, existing_agent_healthy
 from promptfence.agent.lock import AlreadyLocked, InstanceLock, read_pid
 
 REPO = Path(__file__).resolve().parents[3]
@@ -60,15 +60,15 @@ class AgentHome:
 
     @property
     def lock_path(self) -> Path:
-        return self.data_dir / "agent.lock"
+        return self.data_dir / LOCK_FILE
 
     @property
     def outbox_path(self) -> Path:
-        return self.data_dir / "outbox.sqlite"
+        return self.data_dir / OUTBOX_FILE
 
     @property
     def log_path(self) -> Path:
-        return self.root / "log" / "agent.log"
+        return self.root / "log" / LOG_FILE
 
     def write_policy(self, document: dict) -> None:
         # Write then rename, so a daemon never reads half a file.
